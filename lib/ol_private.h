@@ -1,0 +1,316 @@
+/*
+ * ol_private.h: what the modules of liborderlint share. Not installed, not
+ * API. Cross-file internals use the olp_ prefix; everything else is static.
+ *
+ * Modules:
+ *   alloc.c     olp_malloc & co., olp_buf, olp_error_set
+ *   expr.c      values, paths, expressions, templates (the expression language)
+ *   rulefile.c  the rule-file lexer and parser, tables, defs -> olp_rulebook
+ *   ruleset.c   ol_ruleset_* (built-in table + added files + disabled ids)
+ *   check.c     ol_check_*: reading the text, running the rules over the tree
+ *   locate.c    the text scanner: pointer -> offset, duplicate keys, line:col
+ *   report.c    ol_report_*: findings, document order, the Klarna body
+ *   builtin_rules.c  (generated from the rules/ files at build time)
+ */
+#ifndef OL_PRIVATE_H
+#define OL_PRIVATE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "orderlint.h"
+
+#if defined(__GNUC__)
+#define OLP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define OLP_PRINTF(f, a)
+#endif
+
+/* ---- alloc.c ------------------------------------------------------------ */
+
+/* Every allocation of the library goes through these, so that a test can
+ * make them fail. Raw malloc/free are not used in lib/. */
+void *olp_malloc(size_t size);
+void *olp_calloc(size_t n, size_t size);
+void *olp_realloc(void *p, size_t size);
+void olp_free(void *p);
+char *olp_strdup(const char *s);
+char *olp_strndup(const char *s, size_t n);
+
+/* Set err (if non-NULL and not already set). text is printf-formatted. */
+void olp_error_set(ol_error_t *err, int code, const char *source, int line, int column,
+                   size_t position, const char *fmt, ...) OLP_PRINTF(7, 8);
+
+/* A growable byte buffer, always NUL-terminated when data != NULL. On an
+ * allocation failure it sets oom and ignores further appends. */
+typedef struct olp_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int oom;
+} olp_buf;
+
+void olp_buf_init(olp_buf *b);
+void olp_buf_append(olp_buf *b, const char *s, size_t n);
+void olp_buf_puts(olp_buf *b, const char *s);
+void olp_buf_printf(olp_buf *b, const char *fmt, ...) OLP_PRINTF(2, 3);
+void olp_buf_reset(olp_buf *b);            /* len = 0, keeps memory */
+char *olp_buf_take(olp_buf *b);            /* hand over data (NULL if oom) */
+void olp_buf_free(olp_buf *b);
+
+/* Append s as a JSON string literal (quotes and escapes). */
+void olp_buf_json_string(olp_buf *b, const char *s, size_t n);
+
+/* ---- expr.c: values --------------------------------------------------- */
+
+typedef struct olp_expr olp_expr;
+typedef struct olp_path olp_path;
+typedef struct olp_template olp_template;
+typedef struct olp_rulebook olp_rulebook;
+
+typedef enum olp_vtype {
+    OLP_V_UNDEF = 0, /* cannot be computed: the rule does not apply */
+    OLP_V_OVERFLOW,  /* integer arithmetic left 64 bits */
+    OLP_V_ABSENT,    /* a path selected nothing */
+    OLP_V_NULL,
+    OLP_V_BOOL,
+    OLP_V_INT,
+    OLP_V_REAL,
+    OLP_V_STR,   /* str.s/str.len: borrowed from the tree or the expression */
+    OLP_V_JSON,  /* an array or object of the tree (json) */
+    OLP_V_LIST,  /* a literal list of the rule file (list) */
+    OLP_V_NODES  /* what a wildcard or filter path selects (nodes), lazily */
+} olp_vtype;
+
+typedef struct olp_list {
+    size_t n;
+    struct olp_value *items;
+} olp_list;
+
+typedef struct olp_value {
+    olp_vtype type;
+    union {
+        int b;
+        json_int_t i;
+        double r;
+        struct {
+            const char *s;
+            size_t len;
+        } str;
+        const json_t *json;
+        const olp_list *list;
+        struct {
+            const olp_path *path;
+            const json_t *current; /* the @ the path was evaluated from */
+        } nodes;
+    } u;
+} olp_value;
+
+/* Where an expression is evaluated. The engine fills it; expr.c reads it. */
+typedef struct olp_eval {
+    const olp_rulebook *book;       /* tables and defs */
+    const json_t *root;             /* $ */
+    const json_t *current;          /* @ */
+    pcre2_match_context *mctx;      /* match limits (shared, read-only) */
+    pcre2_match_data **md;          /* created on first use by expr.c, freed by the engine */
+    const char *path;               /* {path}: Klarna path of the reported value */
+    const char *pointer;            /* {pointer} */
+    const char *detail;             /* {detail}: what a built-in event found */
+    int oom;                        /* set by expr.c when an allocation failed */
+} olp_eval;
+
+olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);
+
+/* 1 when v is a true boolean, 0 when false, -1 when undefined (anything
+ * else, overflow included), -2 when overflow. */
+int olp_value_truth(olp_value v);
+
+/* Append v as message text: integers in decimal, strings raw, arrays and
+ * objects as compact JSON, absent as "absent", undefined as "?". */
+void olp_value_render(olp_value v, olp_buf *out);
+
+/* ---- expr.c: paths ------------------------------------------------------ */
+
+typedef enum olp_seg_type {
+    OLP_SEG_KEY,    /* .name */
+    OLP_SEG_INDEX,  /* [N] */
+    OLP_SEG_WILD,   /* [*] */
+    OLP_SEG_FILTER  /* [?(expr)] */
+} olp_seg_type;
+
+typedef struct olp_seg {
+    olp_seg_type type;
+    char *key;        /* OLP_SEG_KEY */
+    size_t index;     /* OLP_SEG_INDEX */
+    olp_expr *filter; /* OLP_SEG_FILTER */
+} olp_seg;
+
+struct olp_path {
+    int from_root; /* 1: starts at $, 0: at @ */
+    size_t nsegs;
+    olp_seg *segs;
+};
+
+/* One concrete step of a selected value's location. */
+typedef struct olp_step {
+    const char *key; /* object member name, or NULL for an array index */
+    size_t index;
+} olp_step;
+
+/* Called for each value a path selects. trail[0..depth) is its location
+ * from the root ($); the callback returns nonzero to stop the walk.
+ * base_trail/base_depth give the location of ev->current, so that a
+ * relative path yields locations from the root. */
+typedef int (*olp_visit_fn)(const json_t *value, const olp_step *trail, size_t depth,
+                            void *arg);
+
+/* Walk the values p selects. trail storage is provided by the walker (a
+ * fixed maximum depth of OLP_MAX_TRAIL; deeper selections are skipped).
+ * Returns nonzero if the callback stopped the walk. */
+#define OLP_MAX_TRAIL 128
+int olp_path_walk(const olp_path *p, olp_eval *ev, const olp_step *base_trail,
+                  size_t base_depth, olp_visit_fn fn, void *arg);
+
+/* ---- expr.c: templates -------------------------------------------------- */
+
+/* Render a template ("Bad value: {path}") into out. */
+void olp_template_render(const olp_template *t, olp_eval *ev, olp_buf *out);
+
+/* ---- rulefile.c: the parsed rules --------------------------------------- */
+
+typedef enum olp_builtin {
+    OLP_BUILTIN_NONE = 0,
+    OLP_BUILTIN_SYNTAX,
+    OLP_BUILTIN_EMPTY,
+    OLP_BUILTIN_NOT_OBJECT,
+    OLP_BUILTIN_TOO_LARGE,
+    OLP_BUILTIN_TOO_DEEP,
+    OLP_BUILTIN_BOM,
+    OLP_BUILTIN_DUPLICATE_KEY,
+    OLP_BUILTIN_COUNT_
+} olp_builtin;
+
+typedef struct olp_rule {
+    char *id;
+    unsigned int kinds;  /* bit (1u << ol_kind) per kind it applies to */
+    olp_builtin builtin; /* OLP_BUILTIN_NONE for an ordinary rule */
+    olp_path **at;       /* nat paths; at least one ($) for ordinary rules */
+    size_t nat;
+    olp_expr *when;      /* NULL: always */
+    olp_path **needs;    /* relative paths; may hold [*] */
+    size_t nneeds;
+    olp_expr *assertion; /* NULL only for built-in events */
+    olp_path *report;    /* relative, no wildcards; NULL means @ */
+    ol_severity severity;
+    char *code;          /* "BAD_VALUE", "BAD_REQUEST", "NOT_FOUND" */
+    int http;            /* 400, 404, 409 */
+    olp_template *klarna;
+    olp_template *message;
+    olp_template *hint;  /* NULL: none */
+    char *explain;
+    char *file;          /* where the rule was defined */
+    int line;
+    int disabled;        /* set by ol_ruleset_disable */
+} olp_rule;
+
+/* The rules, tables and defs of everything loaded into one ruleset. */
+struct olp_rulebook {
+    olp_rule **rules;
+    size_t nrules;
+    void *names; /* tables and defs: private to rulefile.c/expr.c */
+};
+
+/* Parse rule text and append its rules, tables and defs to book. Names
+ * (tables, defs) already in book may be used. On failure (OL_ERULES with
+ * file:line:col in err, or OL_ENOMEM) book is left unchanged. */
+int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, size_t len,
+                     pcre2_compile_context *cctx, ol_error_t *err);
+
+/* Free everything in book (not book itself). */
+void olp_rulebook_clear(olp_rulebook *book);
+
+/* ---- builtin_rules.c (generated) ----------------------------------------- */
+
+typedef struct olp_embedded_file {
+    const char *name; /* "rules/klarna-order.rules" */
+    const char *text;
+    size_t len;
+} olp_embedded_file;
+
+extern const olp_embedded_file olp_builtin_rule_files[];
+extern const size_t olp_builtin_rule_file_count;
+
+/* ---- ruleset.c ---------------------------------------------------------- */
+
+struct ol_ruleset {
+    ol_options opts;
+    olp_rulebook book;
+    pcre2_compile_context *cctx;
+    pcre2_match_context *mctx;
+};
+
+/* ---- locate.c ----------------------------------------------------------- */
+
+/* A place in the text. */
+typedef struct olp_place {
+    size_t offset;
+    int line;
+    int column;
+} olp_place;
+
+/* Line and column (1-based, columns in code points) of byte offsets in
+ * text. offsets must be sorted ascending; places[i] gets offsets[i]. */
+void olp_offsets_to_places(const char *text, size_t len, const size_t *offsets, size_t n,
+                           olp_place *places);
+
+/* For each RFC 6901 pointer, the byte offset of the value it names in text
+ * (a valid JSON text); for a pointer that names nothing, the offset of its
+ * deepest existing ancestor. With duplicate keys, the last occurrence (the
+ * one jansson keeps). Returns 0, or OL_ENOMEM. */
+int olp_locate_pointers(const char *text, size_t len, const char *const *pointers,
+                        size_t n, size_t *offsets);
+
+/* A duplicate key found in the text. */
+typedef struct olp_duplicate {
+    char *pointer; /* of the member, owned (olp_free) */
+    size_t offset; /* of the later key */
+} olp_duplicate;
+
+/* Every key that repeats an earlier key of its object, in text order.
+ * *out is an olp_malloc'ed array of *n entries. Returns 0 or OL_ENOMEM. */
+int olp_find_duplicates(const char *text, size_t len, olp_duplicate **out, size_t *n);
+
+/* Depth of the deepest nesting of a tree (a scalar is 0, {} is 1), stopping
+ * early once past limit. */
+size_t olp_json_depth(const json_t *v, size_t limit);
+
+/* ---- report.c ----------------------------------------------------------- */
+
+typedef struct olp_finding_in {
+    const olp_rule *rule;
+    const char *pointer;    /* built from the trail */
+    const char *path;       /* Klarna's form */
+    const char *message;
+    const char *klarna;
+    const char *hint;
+    int has_offset;         /* the offset is known already (events) */
+    size_t offset;
+} olp_finding_in;
+
+ol_report *olp_report_new(size_t max_findings);
+/* Copy a finding in. Returns 0, or OL_ENOMEM. Past max_findings it counts
+ * the finding as dropped and returns 0. */
+int olp_report_add(ol_report *r, const olp_finding_in *f);
+/* Sort the findings in document order (tree order of their pointers in
+ * root, which may be NULL for a document that was not read) and, when text
+ * is given, fill in offset, line and column; the JSON starts skip bytes into
+ * text (after a byte-order mark). Then choose the Klarna answer. */
+int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t len,
+                      size_t skip);
+/* Has an error finding been reported at pointer, or inside it? pattern may
+ * hold "*" segments matching any one segment. */
+int olp_report_has_error_under(const ol_report *r, const char *pattern);
+
+#endif /* OL_PRIVATE_H */
