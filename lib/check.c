@@ -1,0 +1,535 @@
+/*
+ * check.c: ol_check_buffer and ol_check_json.
+ *
+ * A check reads the text (byte-order mark, limits, jansson's parse), then
+ * runs every enabled rule of the ruleset that applies to the kind over the
+ * tree, in table order, and hands the findings to the report. Nothing here
+ * knows a Klarna field: what is checked, and what is said, is in the rules.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ol_private.h"
+
+static const char utf8_bom[] = "\xEF\xBB\xBF";
+
+typedef struct run {
+    const ol_ruleset *rs;
+    ol_kind kind;
+    const json_t *root;
+    ol_report *report;
+    olp_eval ev;
+    pcre2_match_data *md;
+    const olp_rule *rule;
+    int rc;
+    olp_buf pointer, path, klarna, message, hint;
+} run;
+
+static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, ol_report *report)
+{
+    memset(r, 0, sizeof(*r));
+    r->rs = rs;
+    r->kind = kind;
+    r->report = report;
+    r->ev.book = &rs->book;
+    r->ev.mctx = rs->mctx;
+    r->ev.md = &r->md;
+    olp_buf_init(&r->pointer);
+    olp_buf_init(&r->path);
+    olp_buf_init(&r->klarna);
+    olp_buf_init(&r->message);
+    olp_buf_init(&r->hint);
+}
+
+static void run_free(run *r)
+{
+    pcre2_match_data_free(r->md);
+    olp_buf_free(&r->pointer);
+    olp_buf_free(&r->path);
+    olp_buf_free(&r->klarna);
+    olp_buf_free(&r->message);
+    olp_buf_free(&r->hint);
+}
+
+static int applies(const olp_rule *rule, ol_kind kind)
+{
+    return !rule->disabled && (rule->kinds & (1u << kind)) != 0;
+}
+
+/* ---- locations ----------------------------------------------------------- */
+
+static void pointer_append_key(olp_buf *b, const char *key)
+{
+    olp_buf_append(b, "/", 1);
+    for (; *key; key++) {
+        if (*key == '~')
+            olp_buf_append(b, "~0", 2);
+        else if (*key == '/')
+            olp_buf_append(b, "~1", 2);
+        else
+            olp_buf_append(b, key, 1);
+    }
+}
+
+/* Klarna's form: snake_case names joined by dots, zero-based [indices]. */
+static void path_append_key(olp_buf *b, const char *key)
+{
+    if (b->len)
+        olp_buf_append(b, ".", 1);
+    olp_buf_puts(b, key);
+}
+
+static void location_add_key(run *r, const char *key)
+{
+    pointer_append_key(&r->pointer, key);
+    path_append_key(&r->path, key);
+}
+
+static void location_add_index(run *r, size_t index)
+{
+    olp_buf_printf(&r->pointer, "/%zu", index);
+    olp_buf_printf(&r->path, "[%zu]", index);
+}
+
+static void location_from_trail(run *r, const olp_step *trail, size_t depth)
+{
+    size_t i;
+
+    olp_buf_reset(&r->pointer);
+    olp_buf_reset(&r->path);
+    olp_buf_append(&r->pointer, "", 0);
+    olp_buf_append(&r->path, "", 0);
+    for (i = 0; i < depth; i++) {
+        if (trail[i].key)
+            location_add_key(r, trail[i].key);
+        else
+            location_add_index(r, trail[i].index);
+    }
+}
+
+/* The rule's report path (relative, without wildcards) after the trail. */
+static void location_add_report(run *r, const olp_path *report)
+{
+    size_t i;
+
+    for (i = 0; report && i < report->nsegs; i++) {
+        if (report->segs[i].type == OLP_SEG_KEY)
+            location_add_key(r, report->segs[i].key);
+        else
+            location_add_index(r, report->segs[i].index);
+    }
+}
+
+/* The pointer pattern of a needs path: the trail, then its segments, with
+ * "*" for a wildcard. */
+static void needs_pattern(run *r, const olp_path *needs, const olp_step *trail, size_t depth)
+{
+    size_t i;
+
+    location_from_trail(r, trail, depth);
+    for (i = 0; i < needs->nsegs; i++) {
+        const olp_seg *s = &needs->segs[i];
+        if (s->type == OLP_SEG_KEY)
+            pointer_append_key(&r->pointer, s->key);
+        else if (s->type == OLP_SEG_INDEX)
+            olp_buf_printf(&r->pointer, "/%zu", s->index);
+        else
+            olp_buf_append(&r->pointer, "/*", 2);
+    }
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+/* note, when not NULL, is appended to the rule's message. */
+static void add_finding(run *r, const olp_rule *rule, int has_offset, size_t offset,
+                        const char *note)
+{
+    olp_finding_in f;
+
+    olp_buf_reset(&r->klarna);
+    olp_buf_reset(&r->message);
+    olp_buf_reset(&r->hint);
+    r->ev.path = r->path.data ? r->path.data : "";
+    r->ev.pointer = r->pointer.data ? r->pointer.data : "";
+    olp_template_render(rule->klarna, &r->ev, &r->klarna);
+    olp_template_render(rule->message, &r->ev, &r->message);
+    if (note)
+        olp_buf_puts(&r->message, note);
+    if (rule->hint)
+        olp_template_render(rule->hint, &r->ev, &r->hint);
+    if (r->ev.oom || r->pointer.oom || r->path.oom || r->klarna.oom || r->message.oom ||
+        r->hint.oom) {
+        r->rc = OL_ENOMEM;
+        return;
+    }
+    memset(&f, 0, sizeof(f));
+    f.rule = rule;
+    f.pointer = r->ev.pointer;
+    f.path = r->ev.path;
+    f.klarna = r->klarna.data;
+    f.message = r->message.data;
+    f.hint = r->hint.data;
+    f.has_offset = has_offset;
+    f.offset = offset;
+    if (olp_report_add(r->report, &f) != OL_OK)
+        r->rc = OL_ENOMEM;
+}
+
+/* ---- ordinary rules ---------------------------------------------------------- */
+
+static int blocked_by_needs(run *r, const olp_step *trail, size_t depth)
+{
+    size_t i;
+
+    for (i = 0; i < r->rule->nneeds; i++) {
+        needs_pattern(r, r->rule->needs[i], trail, depth);
+        if (r->pointer.oom) {
+            r->rc = OL_ENOMEM;
+            return 1;
+        }
+        if (olp_report_has_error_under(r->report, r->pointer.data))
+            return 1;
+    }
+    return 0;
+}
+
+/* The truth of the rule at the current value: 1 holds, 0 broken, -1 does not
+ * apply, -2 broken by an arithmetic overflow. */
+static int rule_truth(run *r)
+{
+    int t;
+
+    if (r->rule->when) {
+        t = olp_value_truth(olp_expr_eval(r->rule->when, &r->ev));
+        if (t != 1)
+            return -1;
+    }
+    t = olp_value_truth(olp_expr_eval(r->rule->assertion, &r->ev));
+    return t;
+}
+
+static int visit(const json_t *value, const olp_step *trail, size_t depth, void *arg)
+{
+    run *r = arg;
+    int t;
+
+    if (blocked_by_needs(r, trail, depth))
+        return r->rc != OL_OK;
+    r->ev.current = value;
+    t = rule_truth(r);
+    if (r->ev.oom)
+        r->rc = OL_ENOMEM;
+    if (r->rc != OL_OK)
+        return 1;
+    if (t != 0 && t != -2)
+        return 0;
+    location_from_trail(r, trail, depth);
+    location_add_report(r, r->rule->report);
+    /* A payload whose amounts multiply past 64 bits is wrong whatever else
+     * it says: the rule's finding, with a note of why. */
+    add_finding(r, r->rule, 0, 0,
+                t == -2 ? " (the arithmetic overflowed 64-bit integers)" : NULL);
+    return r->rc != OL_OK;
+}
+
+static void run_rule(run *r, const olp_rule *rule)
+{
+    size_t i;
+
+    r->rule = rule;
+    for (i = 0; i < rule->nat && r->rc == OL_OK; i++) {
+        r->ev.current = r->root;
+        olp_path_walk(rule->at[i], &r->ev, NULL, 0, visit, r);
+    }
+}
+
+static void run_rules(run *r)
+{
+    size_t i;
+
+    r->ev.root = r->root;
+    for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
+        const olp_rule *rule = r->rs->book.rules[i];
+        if (rule->builtin == OLP_BUILTIN_NONE && applies(rule, r->kind))
+            run_rule(r, rule);
+    }
+}
+
+/* ---- built-in events ------------------------------------------------------- */
+
+/* Klarna's path of a pointer, read against the tree to tell indices from
+ * keys that look like numbers. */
+static void location_from_pointer(run *r, const char *pointer)
+{
+    const json_t *node = r->root;
+    olp_buf key;
+
+    olp_buf_reset(&r->pointer);
+    olp_buf_reset(&r->path);
+    olp_buf_append(&r->pointer, "", 0);
+    olp_buf_append(&r->path, "", 0);
+    olp_buf_init(&key);
+    while (*pointer == '/') {
+        const char *end = strchr(pointer + 1, '/');
+        size_t n = end ? (size_t)(end - pointer - 1) : strlen(pointer + 1), i;
+
+        olp_buf_reset(&key);
+        for (i = 0; i < n; i++) {
+            char c = pointer[1 + i];
+            if (c == '~' && i + 1 < n) {
+                c = pointer[2 + i] == '1' ? '/' : '~';
+                i++;
+            }
+            olp_buf_append(&key, &c, 1);
+        }
+        if (json_is_array(node) && key.data) {
+            size_t index = (size_t)strtoull(key.data, NULL, 10);
+            location_add_index(r, index);
+            node = json_array_get(node, index);
+        } else {
+            location_add_key(r, key.data ? key.data : "");
+            node = json_object_get(node, key.data ? key.data : "");
+        }
+        pointer += 1 + n;
+    }
+    if (key.oom)
+        r->rc = OL_ENOMEM;
+    olp_buf_free(&key);
+}
+
+static void emit_event(run *r, olp_builtin event, const char *pointer, size_t offset,
+                       const char *detail)
+{
+    size_t i;
+
+    r->ev.root = r->root;
+    r->ev.current = r->root;
+    r->ev.detail = detail;
+    for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
+        const olp_rule *rule = r->rs->book.rules[i];
+        if (rule->builtin != event || !applies(rule, r->kind))
+            continue;
+        location_from_pointer(r, pointer);
+        add_finding(r, rule, 1, offset, NULL);
+    }
+    r->ev.detail = NULL;
+}
+
+/* ---- reading the text --------------------------------------------------- */
+
+static int only_whitespace(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return 0;
+    }
+    return 1;
+}
+
+static void syntax_event(run *r, const char *text, size_t len, size_t skip,
+                         const json_error_t *jerr)
+{
+    olp_buf detail;
+    olp_place place;
+    size_t offset = skip + (size_t)(jerr->position > 0 ? jerr->position : 0);
+    olp_builtin event = OLP_BUILTIN_SYNTAX;
+
+    if (offset > len)
+        offset = len;
+    if (json_error_code(jerr) == json_error_stack_overflow)
+        event = OLP_BUILTIN_TOO_DEEP;
+    olp_offsets_to_places(text, len, &offset, 1, &place);
+    olp_buf_init(&detail);
+    olp_buf_printf(&detail, "%s, at line %d column %d", jerr->text, place.line, place.column);
+    if (detail.oom)
+        r->rc = OL_ENOMEM;
+    else
+        emit_event(r, event, "", offset, detail.data);
+    olp_buf_free(&detail);
+}
+
+static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
+{
+    olp_duplicate *dups = NULL;
+    size_t n = 0, i;
+
+    if (olp_find_duplicates(text + skip, len - skip, &dups, &n) != OL_OK) {
+        r->rc = OL_ENOMEM;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        if (r->rc == OL_OK)
+            emit_event(r, OLP_BUILTIN_DUPLICATE_KEY, dups[i].pointer, skip + dups[i].offset,
+                       "the key appears more than once in its object");
+        olp_free(dups[i].pointer);
+    }
+    olp_free(dups);
+}
+
+/* Parse with duplicates rejected, so that a document without them costs one
+ * parse; with them, parse again keeping the last and report each one. */
+static json_t *parse(run *r, const char *text, size_t len, size_t skip)
+{
+    json_error_t jerr;
+    json_t *root;
+    const size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES;
+
+    root = json_loadb(text + skip, len - skip, flags, &jerr);
+    if (root)
+        return root;
+    if (json_error_code(&jerr) == json_error_out_of_memory) {
+        r->rc = OL_ENOMEM;
+        return NULL;
+    }
+    if (json_error_code(&jerr) != json_error_duplicate_key) {
+        syntax_event(r, text, len, skip, &jerr);
+        return NULL;
+    }
+    root = json_loadb(text + skip, len - skip, JSON_DECODE_ANY, &jerr);
+    if (!root) {
+        syntax_event(r, text, len, skip, &jerr);
+        return NULL;
+    }
+    r->root = root;
+    duplicate_events(r, text, len, skip);
+    return root;
+}
+
+/* Checks of the document as a whole; 1 when the rules can run. */
+static int document_ok(run *r, const json_t *root, size_t offset)
+{
+    size_t limit = r->rs->opts.max_depth;
+    char detail[96];
+
+    if (!json_is_object(root)) {
+        emit_event(r, OLP_BUILTIN_NOT_OBJECT, "", offset, "the payload is not a JSON object");
+        return 0;
+    }
+    if (olp_json_depth(root, limit) > limit) {
+        snprintf(detail, sizeof(detail), "nesting deeper than %zu levels", limit);
+        emit_event(r, OLP_BUILTIN_TOO_DEEP, "", offset, detail);
+        return 0;
+    }
+    return 1;
+}
+
+static size_t first_non_space(const char *s, size_t n, size_t from)
+{
+    while (from < n && (s[from] == ' ' || s[from] == '\t' || s[from] == '\n' || s[from] == '\r'))
+        from++;
+    return from;
+}
+
+/* Read the text and check it; the root stays in r->root for the report. */
+static void check_text(run *r, const char *text, size_t len)
+{
+    size_t skip = 0;
+    char detail[96];
+
+    if (len >= 3 && memcmp(text, utf8_bom, 3) == 0) {
+        skip = 3;
+        emit_event(r, OLP_BUILTIN_BOM, "", 0, "a UTF-8 byte-order mark before the JSON text");
+    }
+    if (len - skip > r->rs->opts.max_bytes) {
+        snprintf(detail, sizeof(detail), "%zu bytes, more than the limit of %zu", len - skip,
+                 r->rs->opts.max_bytes);
+        emit_event(r, OLP_BUILTIN_TOO_LARGE, "", skip, detail);
+        return;
+    }
+    if (only_whitespace(text + skip, len - skip)) {
+        emit_event(r, OLP_BUILTIN_EMPTY, "", len, "no JSON text");
+        return;
+    }
+    r->root = parse(r, text, len, skip);
+    if (r->root && r->rc == OL_OK && document_ok(r, r->root, first_non_space(text, len, skip)))
+        run_rules(r);
+}
+
+/* ---- the API ------------------------------------------------------------ */
+
+static int check_args(ol_report **out, const ol_ruleset *rs, ol_kind kind,
+                      const ol_context *ctx, ol_error_t *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !rs || (int)kind < 0 || kind >= OL_KIND_COUNT_) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_check: bad argument");
+        return OL_EINVAL;
+    }
+    if (ctx && ctx->version != OL_CONTEXT_VERSION) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_context version %u is not %u",
+                      ctx->version, OL_CONTEXT_VERSION);
+        return OL_EINVAL;
+    }
+    return OL_OK;
+}
+
+/* Finish a run: order and place the findings, hand over the report. */
+static int conclude(run *r, ol_report **out, const char *text, size_t len, ol_error_t *err)
+{
+    size_t skip = text && len >= 3 && memcmp(text, utf8_bom, 3) == 0 ? 3 : 0;
+
+    if (r->rc == OL_OK)
+        r->rc = olp_report_finish(r->report, r->root, text, len, skip);
+    run_free(r);
+    if (r->rc != OL_OK) {
+        ol_report_free(r->report);
+        olp_error_set(err, r->rc, "", 0, 0, 0, "%s", ol_strerror(r->rc));
+        return r->rc;
+    }
+    *out = r->report;
+    return OL_OK;
+}
+
+int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kind, const char *json,
+                    size_t len, const ol_context *ctx, ol_error_t *err)
+{
+    ol_report *report;
+    run r;
+    int rc = check_args(out, rs, kind, ctx, err);
+
+    if (rc == OL_OK && !json && len) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_check_buffer: text is NULL");
+        rc = OL_EINVAL;
+    }
+    if (rc != OL_OK)
+        return rc;
+    report = olp_report_new(rs->opts.max_findings);
+    if (!report) {
+        olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
+        return OL_ENOMEM;
+    }
+    run_init(&r, rs, kind, report);
+    check_text(&r, json ? json : "", len);
+    rc = conclude(&r, out, json ? json : "", len, err);
+    json_decref((json_t *)r.root);
+    return rc;
+}
+
+int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
+                  const json_t *payload, const ol_context *ctx, ol_error_t *err)
+{
+    ol_report *report;
+    run r;
+    int rc = check_args(out, rs, kind, ctx, err);
+
+    if (rc == OL_OK && !payload) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_check_json: payload is NULL");
+        rc = OL_EINVAL;
+    }
+    if (rc != OL_OK)
+        return rc;
+    report = olp_report_new(rs->opts.max_findings);
+    if (!report) {
+        olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
+        return OL_ENOMEM;
+    }
+    run_init(&r, rs, kind, report);
+    r.root = payload;
+    if (document_ok(&r, payload, 0))
+        run_rules(&r);
+    return conclude(&r, out, NULL, 0, err);
+}

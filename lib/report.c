@@ -1,0 +1,508 @@
+/*
+ * report.c: the report of a check: findings in document order, the answer
+ * Klarna would give, and its error body.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "ol_private.h"
+
+typedef struct item {
+    ol_finding pub;
+    size_t seq;      /* order of addition: rule order, the tie-breaker */
+    int has_offset;  /* offset known before locating (built-in events) */
+    size_t *rank;    /* the pointer's position in tree order */
+    size_t nrank;
+} item;
+
+struct ol_report {
+    item *items;
+    size_t n, cap;
+    size_t max;
+    size_t dropped;
+    const char *code; /* the chosen answer, static storage */
+    int http;
+    const char **messages; /* borrowed from the items */
+    size_t nmessages;
+};
+
+/* The error codes we know, in Klarna's order of checking. */
+static const struct answer {
+    const char *code;
+    int http;
+} answers[] = {
+    {"NOT_FOUND", 404},
+    {"BAD_REQUEST", 400},
+    {"BAD_VALUE", 400},
+    {"BAD_VALUE", 409},
+};
+#define NANSWERS (sizeof(answers) / sizeof(answers[0]))
+
+ol_report *olp_report_new(size_t max_findings)
+{
+    ol_report *r = olp_calloc(1, sizeof(*r));
+
+    if (r)
+        r->max = max_findings;
+    return r;
+}
+
+static void item_free(item *it)
+{
+    olp_free((char *)it->pub.rule);
+    olp_free((char *)it->pub.pointer);
+    olp_free((char *)it->pub.path);
+    olp_free((char *)it->pub.message);
+    olp_free((char *)it->pub.hint);
+    olp_free((char *)it->pub.klarna_message);
+    olp_free(it->rank);
+}
+
+void ol_report_free(ol_report *r)
+{
+    size_t i;
+
+    if (!r)
+        return;
+    for (i = 0; i < r->n; i++)
+        item_free(&r->items[i]);
+    olp_free(r->items);
+    olp_free(r->messages);
+    olp_free(r);
+}
+
+/* A code as static storage, so the report need not own it. */
+static const char *static_code(const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < NANSWERS; i++) {
+        if (strcmp(answers[i].code, code) == 0)
+            return answers[i].code;
+    }
+    return "BAD_VALUE";
+}
+
+static int grow(ol_report *r)
+{
+    size_t cap;
+    item *items;
+
+    if (r->n < r->cap)
+        return OL_OK;
+    cap = r->cap ? r->cap * 2 : 8;
+    items = olp_realloc(r->items, cap * sizeof(*items));
+    if (!items)
+        return OL_ENOMEM;
+    r->items = items;
+    r->cap = cap;
+    return OL_OK;
+}
+
+static char *dup_or_empty(const char *s) { return olp_strdup(s ? s : ""); }
+
+int olp_report_add(ol_report *r, const olp_finding_in *f)
+{
+    item *it;
+
+    if (r->max && r->n >= r->max) {
+        r->dropped++;
+        return OL_OK;
+    }
+    if (grow(r) != OL_OK)
+        return OL_ENOMEM;
+    it = &r->items[r->n];
+    memset(it, 0, sizeof(*it));
+    it->pub.rule = olp_strdup(f->rule->id);
+    it->pub.pointer = dup_or_empty(f->pointer);
+    it->pub.path = dup_or_empty(f->path);
+    it->pub.message = dup_or_empty(f->message);
+    it->pub.hint = dup_or_empty(f->hint);
+    it->pub.klarna_message = dup_or_empty(f->klarna);
+    if (!it->pub.rule || !it->pub.pointer || !it->pub.path || !it->pub.message ||
+        !it->pub.hint || !it->pub.klarna_message) {
+        item_free(it);
+        return OL_ENOMEM;
+    }
+    it->pub.severity = f->rule->severity;
+    it->pub.error_code = static_code(f->rule->code);
+    it->pub.http_status = f->rule->http;
+    it->pub.offset = f->offset;
+    it->has_offset = f->has_offset;
+    it->seq = r->n;
+    r->n++;
+    return OL_OK;
+}
+
+/* ---- pointer segments --------------------------------------------------- */
+
+/* Next segment of a pointer at *p (on a '/'): its raw text and length. */
+static int next_segment(const char **p, const char **seg, size_t *len)
+{
+    const char *s = *p, *end;
+
+    if (*s != '/')
+        return 0;
+    s++;
+    end = strchr(s, '/');
+    if (!end)
+        end = s + strlen(s);
+    *seg = s;
+    *len = (size_t)(end - s);
+    *p = end;
+    return 1;
+}
+
+/* Does a raw (escaped) pointer segment name the key? */
+static int segment_is_key(const char *seg, size_t len, const char *key)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < len; i++, k++) {
+        char c = seg[i];
+        if (c == '~' && i + 1 < len) {
+            c = seg[i + 1] == '1' ? '/' : '~';
+            i++;
+        }
+        if (key[k] != c)
+            return 0;
+    }
+    return key[k] == '\0';
+}
+
+static int segment_index(const char *seg, size_t len, size_t *index)
+{
+    size_t i, v = 0;
+
+    if (len == 0 || len > 18)
+        return 0;
+    for (i = 0; i < len; i++) {
+        if (seg[i] < '0' || seg[i] > '9')
+            return 0;
+        v = v * 10 + (size_t)(seg[i] - '0');
+    }
+    *index = v;
+    return 1;
+}
+
+int olp_report_has_error_under(const ol_report *r, const char *pattern)
+{
+    size_t i;
+
+    for (i = 0; i < r->n; i++) {
+        const char *p = pattern, *f = r->items[i].pub.pointer, *ps, *fs;
+        size_t plen, flen;
+        int match = 1;
+
+        if (r->items[i].pub.severity != OL_SEVERITY_ERROR)
+            continue;
+        while (match && next_segment(&p, &ps, &plen)) {
+            if (!next_segment(&f, &fs, &flen))
+                match = 0;
+            else if (!(plen == 1 && ps[0] == '*') && (plen != flen || memcmp(ps, fs, plen)))
+                match = 0;
+        }
+        if (match)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- document order ------------------------------------------------------ */
+
+/* The member named by seg, and its index in the object's iteration order
+ * (the order of the text: jansson keeps insertion order). */
+static const json_t *member_at(const json_t *obj, const char *seg, size_t len, size_t *rank)
+{
+    void *iter = json_object_iter((json_t *)obj);
+    size_t i;
+
+    for (i = 0; iter; i++, iter = json_object_iter_next((json_t *)obj, iter)) {
+        if (segment_is_key(seg, len, json_object_iter_key(iter))) {
+            *rank = i;
+            return json_object_iter_value(iter);
+        }
+    }
+    return NULL;
+}
+
+static int push_rank(item *it, size_t *cap, size_t r)
+{
+    if (it->nrank == *cap) {
+        size_t newcap = *cap ? *cap * 2 : 4;
+        size_t *ranks = olp_realloc(it->rank, newcap * sizeof(*ranks));
+        if (!ranks)
+            return OL_ENOMEM;
+        it->rank = ranks;
+        *cap = newcap;
+    }
+    it->rank[it->nrank++] = r;
+    return OL_OK;
+}
+
+/* The position of a finding's pointer in tree order, as a vector of member
+ * and element indices; it stops where the pointer leaves the tree. */
+static int compute_rank(item *it, const json_t *root)
+{
+    const char *p = it->pub.pointer, *seg;
+    const json_t *node = root;
+    size_t len, cap = 0, r = 0;
+
+    while (node && next_segment(&p, &seg, &len)) {
+        const json_t *child = NULL;
+
+        if (json_is_object(node))
+            child = member_at(node, seg, len, &r);
+        else if (json_is_array(node) && segment_index(seg, len, &r))
+            child = json_array_get(node, r);
+        if (!child)
+            break;
+        if (push_rank(it, &cap, r) != OL_OK)
+            return OL_ENOMEM;
+        node = child;
+    }
+    return OL_OK;
+}
+
+static int item_order(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    size_t i, n = x->nrank < y->nrank ? x->nrank : y->nrank;
+
+    for (i = 0; i < n; i++) {
+        if (x->rank[i] != y->rank[i])
+            return x->rank[i] < y->rank[i] ? -1 : 1;
+    }
+    if (x->nrank != y->nrank)
+        return x->nrank < y->nrank ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* ---- places --------------------------------------------------------------- */
+
+static int offset_order(const void *a, const void *b)
+{
+    const item *const *x = a, *const *y = b;
+    size_t ox = (*x)->pub.offset, oy = (*y)->pub.offset;
+    return ox < oy ? -1 : ox > oy;
+}
+
+/* Offsets of the findings that do not have one yet. */
+static int locate_items(ol_report *r, const char *text, size_t len, size_t skip)
+{
+    const char **pointers = olp_calloc(r->n, sizeof(*pointers));
+    size_t *offsets = olp_calloc(r->n, sizeof(*offsets));
+    size_t i, n = 0;
+    int rc = OL_ENOMEM;
+
+    if (!pointers || !offsets)
+        goto out;
+    for (i = 0; i < r->n; i++) {
+        if (!r->items[i].has_offset)
+            pointers[n++] = r->items[i].pub.pointer;
+    }
+    rc = olp_locate_pointers(text + skip, len - skip, pointers, n, offsets);
+    for (i = 0, n = 0; rc == OL_OK && i < r->n; i++) {
+        if (!r->items[i].has_offset)
+            r->items[i].pub.offset = offsets[n++] + skip;
+    }
+out:
+    olp_free(pointers);
+    olp_free(offsets);
+    return rc;
+}
+
+static int place_items(ol_report *r, const char *text, size_t len)
+{
+    item **byoff = olp_calloc(r->n, sizeof(*byoff));
+    size_t *offsets = olp_calloc(r->n, sizeof(*offsets));
+    olp_place *places = olp_calloc(r->n, sizeof(*places));
+    size_t i;
+    int rc = OL_ENOMEM;
+
+    if (byoff && offsets && places) {
+        for (i = 0; i < r->n; i++)
+            byoff[i] = &r->items[i];
+        qsort(byoff, r->n, sizeof(*byoff), offset_order);
+        for (i = 0; i < r->n; i++)
+            offsets[i] = byoff[i]->pub.offset;
+        olp_offsets_to_places(text, len, offsets, r->n, places);
+        for (i = 0; i < r->n; i++) {
+            byoff[i]->pub.line = places[i].line;
+            byoff[i]->pub.column = places[i].column;
+        }
+        rc = OL_OK;
+    }
+    olp_free(byoff);
+    olp_free(offsets);
+    olp_free(places);
+    return rc;
+}
+
+/* ---- the answer --------------------------------------------------------- */
+
+static int answer_of(const item *it)
+{
+    size_t i;
+
+    for (i = 0; i < NANSWERS; i++) {
+        if (strcmp(answers[i].code, it->pub.error_code) == 0 && answers[i].http == it->pub.http_status)
+            return (int)i;
+    }
+    return (int)NANSWERS; /* an unusual pairing: after the known ones */
+}
+
+static int already_listed(const ol_report *r, const char *message)
+{
+    size_t i;
+
+    for (i = 0; i < r->nmessages; i++) {
+        if (strcmp(r->messages[i], message) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int choose_answer(ol_report *r)
+{
+    size_t i;
+    int best = -1, a;
+
+    for (i = 0; i < r->n; i++) {
+        if (r->items[i].pub.severity != OL_SEVERITY_ERROR)
+            continue;
+        a = answer_of(&r->items[i]);
+        if (best < 0 || a < best) {
+            best = a;
+            r->code = r->items[i].pub.error_code;
+            r->http = r->items[i].pub.http_status;
+        }
+    }
+    if (best < 0)
+        return OL_OK;
+    r->messages = olp_calloc(r->n, sizeof(*r->messages));
+    if (!r->messages)
+        return OL_ENOMEM;
+    for (i = 0; i < r->n; i++) {
+        const ol_finding *f = &r->items[i].pub;
+        if (f->severity == OL_SEVERITY_ERROR && strcmp(f->error_code, r->code) == 0 &&
+            f->http_status == r->http && !already_listed(r, f->klarna_message))
+            r->messages[r->nmessages++] = f->klarna_message;
+    }
+    return OL_OK;
+}
+
+int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t len,
+                      size_t skip)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < r->n; i++) {
+        rc = compute_rank(&r->items[i], root);
+        if (rc != OL_OK)
+            return rc;
+    }
+    qsort(r->items, r->n, sizeof(*r->items), item_order);
+    if (text && r->n) {
+        if (root) {
+            rc = locate_items(r, text, len, skip);
+            if (rc != OL_OK)
+                return rc;
+        }
+        rc = place_items(r, text, len);
+        if (rc != OL_OK)
+            return rc;
+    }
+    return choose_answer(r);
+}
+
+/* ---- public accessors ---------------------------------------------------- */
+
+size_t ol_report_count(const ol_report *r) { return r ? r->n : 0; }
+
+const ol_finding *ol_report_get(const ol_report *r, size_t i)
+{
+    return r && i < r->n ? &r->items[i].pub : NULL;
+}
+
+int ol_report_valid(const ol_report *r) { return r && r->code == NULL; }
+
+size_t ol_report_dropped(const ol_report *r) { return r ? r->dropped : 0; }
+
+const char *ol_report_error_code(const ol_report *r) { return r ? r->code : NULL; }
+
+int ol_report_http_status(const ol_report *r) { return r ? r->http : 0; }
+
+size_t ol_report_message_count(const ol_report *r) { return r ? r->nmessages : 0; }
+
+const char *ol_report_message(const ol_report *r, size_t i)
+{
+    return r && i < r->nmessages ? r->messages[i] : NULL;
+}
+
+/* ---- the Klarna body ------------------------------------------------------- */
+
+/* A random UUID version 4 (RFC 4122 section 4.4) from the OS random source. */
+static int random_uuid(char out[37])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[16];
+    size_t i, k = 0, got = 0;
+
+    while (got < sizeof(b)) {
+        ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[k++] = '-';
+        out[k++] = hex[b[i] >> 4];
+        out[k++] = hex[b[i] & 15];
+    }
+    out[k] = '\0';
+    return 0;
+}
+
+int ol_report_klarna_json_ex(const ol_report *r, const char *correlation_id, char **out)
+{
+    olp_buf b;
+    size_t i;
+
+    if (!out)
+        return OL_EINVAL;
+    *out = NULL;
+    if (!r || !r->code || !correlation_id)
+        return OL_EINVAL;
+    olp_buf_init(&b);
+    olp_buf_puts(&b, "{\"correlation_id\": ");
+    olp_buf_json_string(&b, correlation_id, strlen(correlation_id));
+    olp_buf_puts(&b, ", \"error_code\": ");
+    olp_buf_json_string(&b, r->code, strlen(r->code));
+    olp_buf_puts(&b, ", \"error_messages\": [");
+    for (i = 0; i < r->nmessages; i++) {
+        if (i)
+            olp_buf_puts(&b, ", ");
+        olp_buf_json_string(&b, r->messages[i], strlen(r->messages[i]));
+    }
+    olp_buf_puts(&b, "]}");
+    *out = olp_buf_take(&b);
+    return *out ? OL_OK : OL_ENOMEM;
+}
+
+int ol_report_klarna_json(const ol_report *r, char **out)
+{
+    char uuid[37];
+
+    if (out)
+        *out = NULL;
+    if (random_uuid(uuid) != 0)
+        return OL_EIO; /* the OS random source failed */
+    return ol_report_klarna_json_ex(r, uuid, out);
+}

@@ -1,0 +1,221 @@
+/*
+ * ruleset.c: ol_ruleset_*: the built-in table, added rule files, options.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ol_private.h"
+
+#define DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
+#define DEFAULT_MAX_DEPTH 64
+#define DEFAULT_MAX_FINDINGS 200
+
+/* Bounds on a user's regular expression: a check must finish in bounded
+ * time whatever a rule file says. */
+#define REGEX_MATCH_LIMIT 100000
+#define REGEX_DEPTH_LIMIT 1000
+
+int ol_options_init(ol_options *opts, unsigned int version)
+{
+    if (!opts || version != OL_OPTIONS_VERSION)
+        return OL_EINVAL;
+    memset(opts, 0, sizeof(*opts));
+    opts->version = version;
+    opts->max_bytes = DEFAULT_MAX_BYTES;
+    opts->max_depth = DEFAULT_MAX_DEPTH;
+    opts->max_findings = DEFAULT_MAX_FINDINGS;
+    return OL_OK;
+}
+
+static int copy_options(ol_options *dst, const ol_options *src, ol_error_t *err)
+{
+    ol_options_init(dst, OL_OPTIONS_VERSION);
+    if (!src)
+        return OL_OK;
+    if (src->version != OL_OPTIONS_VERSION) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_options version %u is not %u",
+                      src->version, OL_OPTIONS_VERSION);
+        return OL_EINVAL;
+    }
+    if (src->max_bytes)
+        dst->max_bytes = src->max_bytes;
+    if (src->max_depth)
+        dst->max_depth = src->max_depth;
+    if (src->max_findings)
+        dst->max_findings = src->max_findings;
+    dst->no_builtin_rules = src->no_builtin_rules;
+    return OL_OK;
+}
+
+static int make_contexts(ol_ruleset *rs, ol_error_t *err)
+{
+    rs->cctx = pcre2_compile_context_create(NULL);
+    rs->mctx = pcre2_match_context_create(NULL);
+    if (!rs->cctx || !rs->mctx) {
+        olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
+        return OL_ENOMEM;
+    }
+    pcre2_set_match_limit(rs->mctx, REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(rs->mctx, REGEX_DEPTH_LIMIT);
+    return OL_OK;
+}
+
+static int add_builtin_rules(ol_ruleset *rs, ol_error_t *err)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < olp_builtin_rule_file_count; i++) {
+        const olp_embedded_file *f = &olp_builtin_rule_files[i];
+        rc = olp_rulebook_add(&rs->book, f->name, f->text, f->len, rs->cctx, err);
+        if (rc != OL_OK)
+            return rc;
+    }
+    return OL_OK;
+}
+
+int ol_ruleset_new(ol_ruleset **out, const ol_options *opts, ol_error_t *err)
+{
+    ol_ruleset *rs;
+    int rc;
+
+    if (!out) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_ruleset_new: out is NULL");
+        return OL_EINVAL;
+    }
+    *out = NULL;
+    rs = olp_calloc(1, sizeof(*rs));
+    if (!rs) {
+        olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
+        return OL_ENOMEM;
+    }
+    rc = copy_options(&rs->opts, opts, err);
+    if (rc == OL_OK)
+        rc = make_contexts(rs, err);
+    if (rc == OL_OK && !rs->opts.no_builtin_rules)
+        rc = add_builtin_rules(rs, err);
+    if (rc != OL_OK) {
+        ol_ruleset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return OL_OK;
+}
+
+int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char *text, size_t len,
+                          ol_error_t *err)
+{
+    if (!rs || (!text && len)) {
+        olp_error_set(err, OL_EINVAL, name, 0, 0, 0, "ol_ruleset_add_buffer: bad argument");
+        return OL_EINVAL;
+    }
+    return olp_rulebook_add(&rs->book, name ? name : "<buffer>", text ? text : "", len,
+                            rs->cctx, err);
+}
+
+/* Read a whole file into an olp_buf. Returns OL_OK, OL_EIO or OL_ENOMEM. */
+static int read_file(const char *path, olp_buf *b, ol_error_t *err)
+{
+    char chunk[65536];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+
+    if (!f) {
+        olp_error_set(err, OL_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
+        return OL_EIO;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        olp_buf_append(b, chunk, n);
+    if (ferror(f)) {
+        fclose(f);
+        olp_error_set(err, OL_EIO, path, 0, 0, 0, "cannot read: %s", strerror(errno));
+        return OL_EIO;
+    }
+    fclose(f);
+    if (b->oom) {
+        olp_error_set(err, OL_ENOMEM, path, 0, 0, 0, "out of memory");
+        return OL_ENOMEM;
+    }
+    return OL_OK;
+}
+
+int ol_ruleset_add_file(ol_ruleset *rs, const char *path, ol_error_t *err)
+{
+    olp_buf text;
+    int rc;
+
+    if (!rs || !path) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_ruleset_add_file: bad argument");
+        return OL_EINVAL;
+    }
+    olp_buf_init(&text);
+    rc = read_file(path, &text, err);
+    if (rc == OL_OK)
+        rc = olp_rulebook_add(&rs->book, path, text.data ? text.data : "", text.len,
+                              rs->cctx, err);
+    olp_buf_free(&text);
+    return rc;
+}
+
+int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err)
+{
+    size_t i;
+
+    if (!rs || !rule_id) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_ruleset_disable: bad argument");
+        return OL_EINVAL;
+    }
+    for (i = 0; i < rs->book.nrules; i++) {
+        if (strcmp(rs->book.rules[i]->id, rule_id) == 0) {
+            rs->book.rules[i]->disabled = 1;
+            return OL_OK;
+        }
+    }
+    olp_error_set(err, OL_ENOTFOUND, "", 0, 0, 0, "no rule has the id '%s'", rule_id);
+    return OL_ENOTFOUND;
+}
+
+void ol_ruleset_free(ol_ruleset *rs)
+{
+    if (!rs)
+        return;
+    olp_rulebook_clear(&rs->book);
+    pcre2_compile_context_free(rs->cctx);
+    pcre2_match_context_free(rs->mctx);
+    olp_free(rs);
+}
+
+/* ---- kinds ------------------------------------------------------------- */
+
+static const char *const kind_names[OL_KIND_COUNT_] = {
+    "create-session", "update-session", "create-order", "load",   "authorize",
+    "reauthorize",    "finalize",       "capture",      "refund",
+};
+
+const char *ol_kind_name(ol_kind kind)
+{
+    if ((int)kind < 0 || kind >= OL_KIND_COUNT_)
+        return NULL;
+    return kind_names[kind];
+}
+
+int ol_kind_parse(ol_kind *out, const char *name)
+{
+    int i;
+
+    if (!out || !name)
+        return OL_EINVAL;
+    for (i = 0; i < OL_KIND_COUNT_; i++) {
+        if (strcmp(kind_names[i], name) == 0) {
+            *out = (ol_kind)i;
+            return OL_OK;
+        }
+    }
+    return OL_EINVAL;
+}
+
+const char *ol_severity_name(ol_severity severity)
+{
+    return severity == OL_SEVERITY_WARNING ? "warning" : "error";
+}
