@@ -22,6 +22,8 @@ typedef struct run {
     olp_eval ev;
     pcre2_match_data *md;
     const olp_rule *rule;
+    const char *text; /* the text checked, NULL for a json_t */
+    size_t len;
     int rc;
     olp_buf pointer, path, klarna, message, hint;
 } run;
@@ -329,26 +331,64 @@ static int only_whitespace(const char *s, size_t n)
     return 1;
 }
 
-static void syntax_event(run *r, const char *text, size_t len, size_t skip,
-                         const json_error_t *jerr)
+/* An event about the document as a whole, placed at offset. {detail} says
+ * what was found and, when there is a text, where (CONTRACT.md section 3). */
+static void document_event(run *r, olp_builtin event, size_t offset, const char *what)
 {
     olp_buf detail;
     olp_place place;
-    size_t offset = skip + (size_t)(jerr->position > 0 ? jerr->position : 0);
-    olp_builtin event = OLP_BUILTIN_SYNTAX;
 
-    if (offset > len)
-        offset = len;
-    if (json_error_code(jerr) == json_error_stack_overflow)
-        event = OLP_BUILTIN_TOO_DEEP;
-    olp_offsets_to_places(text, len, &offset, 1, &place);
     olp_buf_init(&detail);
-    olp_buf_printf(&detail, "%s, at line %d column %d", jerr->text, place.line, place.column);
+    olp_buf_puts(&detail, what);
+    if (r->text) {
+        olp_offsets_to_places(r->text, r->len, &offset, 1, &place);
+        olp_buf_printf(&detail, ", at line %d column %d", place.line, place.column);
+    }
     if (detail.oom)
         r->rc = OL_ENOMEM;
     else
         emit_event(r, event, "", offset, detail.data);
     olp_buf_free(&detail);
+}
+
+static void too_deep_event(run *r, size_t skip)
+{
+    size_t limit = r->rs->opts.max_depth, offset = 0;
+    char what[64];
+
+    /* jansson stops at its own depth limit, which is then the one in force */
+    if (limit > JSON_PARSER_MAX_DEPTH)
+        limit = JSON_PARSER_MAX_DEPTH;
+    if (r->text)
+        offset = skip + olp_locate_too_deep(r->text + skip, r->len - skip, limit);
+    snprintf(what, sizeof(what), "nesting deeper than %zu levels", limit);
+    document_event(r, OLP_BUILTIN_TOO_DEEP, offset, what);
+}
+
+/* jansson's error position is just past the token it could not take; the
+ * token is quoted in its message ("... near 'tru'"), so step back over it
+ * to point at where the token starts. */
+static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
+{
+    const char *near = strstr(jerr->text, " near '");
+    size_t position = skip + (size_t)(jerr->position > 0 ? jerr->position : 0);
+    size_t token_len, textlen = strlen(jerr->text);
+
+    if (position > len)
+        position = len;
+    if (!near || jerr->text[textlen - 1] != '\'')
+        return position; /* "near end of file", or a message cut short */
+    token_len = (size_t)(jerr->text + textlen - 1 - (near + 7));
+    return token_len <= position - skip ? position - token_len : position;
+}
+
+static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
+{
+    if (json_error_code(jerr) == json_error_stack_overflow) {
+        too_deep_event(r, skip);
+        return;
+    }
+    document_event(r, OLP_BUILTIN_SYNTAX, syntax_offset(jerr, skip, r->len), jerr->text);
 }
 
 static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
@@ -385,12 +425,12 @@ static json_t *parse(run *r, const char *text, size_t len, size_t skip)
         return NULL;
     }
     if (json_error_code(&jerr) != json_error_duplicate_key) {
-        syntax_event(r, text, len, skip, &jerr);
+        syntax_event(r, skip, &jerr);
         return NULL;
     }
     root = json_loadb(text + skip, len - skip, JSON_DECODE_ANY, &jerr);
     if (!root) {
-        syntax_event(r, text, len, skip, &jerr);
+        syntax_event(r, skip, &jerr);
         return NULL;
     }
     r->root = root;
@@ -398,19 +438,18 @@ static json_t *parse(run *r, const char *text, size_t len, size_t skip)
     return root;
 }
 
-/* Checks of the document as a whole; 1 when the rules can run. */
-static int document_ok(run *r, const json_t *root, size_t offset)
+/* Checks of the document as a whole; 1 when the rules can run. offset is
+ * where the root value starts in the text. */
+static int document_ok(run *r, const json_t *root, size_t offset, size_t skip)
 {
     size_t limit = r->rs->opts.max_depth;
-    char detail[96];
 
     if (!json_is_object(root)) {
-        emit_event(r, OLP_BUILTIN_NOT_OBJECT, "", offset, "the payload is not a JSON object");
+        document_event(r, OLP_BUILTIN_NOT_OBJECT, offset, "the payload is not a JSON object");
         return 0;
     }
     if (olp_json_depth(root, limit) > limit) {
-        snprintf(detail, sizeof(detail), "nesting deeper than %zu levels", limit);
-        emit_event(r, OLP_BUILTIN_TOO_DEEP, "", offset, detail);
+        too_deep_event(r, skip);
         return 0;
     }
     return 1;
@@ -424,27 +463,29 @@ static size_t first_non_space(const char *s, size_t n, size_t from)
 }
 
 /* Read the text and check it; the root stays in r->root for the report. */
-static void check_text(run *r, const char *text, size_t len)
+static void check_text(run *r)
 {
-    size_t skip = 0;
-    char detail[96];
+    size_t skip = 0, len = r->len;
+    const char *text = r->text;
+    char what[96];
 
     if (len >= 3 && memcmp(text, utf8_bom, 3) == 0) {
         skip = 3;
         emit_event(r, OLP_BUILTIN_BOM, "", 0, "a UTF-8 byte-order mark before the JSON text");
     }
     if (len - skip > r->rs->opts.max_bytes) {
-        snprintf(detail, sizeof(detail), "%zu bytes, more than the limit of %zu", len - skip,
+        snprintf(what, sizeof(what), "%zu bytes, more than the limit of %zu", len - skip,
                  r->rs->opts.max_bytes);
-        emit_event(r, OLP_BUILTIN_TOO_LARGE, "", skip, detail);
+        document_event(r, OLP_BUILTIN_TOO_LARGE, skip, what);
         return;
     }
     if (only_whitespace(text + skip, len - skip)) {
-        emit_event(r, OLP_BUILTIN_EMPTY, "", len, "no JSON text");
+        document_event(r, OLP_BUILTIN_EMPTY, len, "no JSON text");
         return;
     }
     r->root = parse(r, text, len, skip);
-    if (r->root && r->rc == OL_OK && document_ok(r, r->root, first_non_space(text, len, skip)))
+    if (r->root && r->rc == OL_OK &&
+        document_ok(r, r->root, first_non_space(text, len, skip), skip))
         run_rules(r);
 }
 
@@ -503,7 +544,9 @@ int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kind, const c
         return OL_ENOMEM;
     }
     run_init(&r, rs, kind, report);
-    check_text(&r, json ? json : "", len);
+    r.text = json ? json : "";
+    r.len = len;
+    check_text(&r);
     rc = conclude(&r, out, json ? json : "", len, err);
     json_decref((json_t *)r.root);
     return rc;
@@ -529,7 +572,7 @@ int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
     }
     run_init(&r, rs, kind, report);
     r.root = payload;
-    if (document_ok(&r, payload, 0))
+    if (document_ok(&r, payload, 0, 0))
         run_rules(&r);
     return conclude(&r, out, NULL, 0, err);
 }

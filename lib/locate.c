@@ -33,6 +33,10 @@ typedef struct scanner {
     size_t ntargets;
     size_t *offsets;
     size_t *best; /* length of the pointer recorded for each target */
+    /* depth mode: the first container nested deeper than depth_limit */
+    size_t depth_limit;
+    int found_deep;
+    size_t deep_offset;
     /* duplicate mode */
     int find_dups;
     olp_duplicate *dups;
@@ -400,6 +404,12 @@ static void scan_value(scanner *sc, int depth)
     if (sc->targets)
         visit_value(sc, sc->pos);
     c = peek(sc);
+    if (sc->depth_limit && (c == '{' || c == '[') && (size_t)depth + 1 > sc->depth_limit) {
+        sc->found_deep = 1;
+        sc->deep_offset = sc->pos;
+        sc->pos = sc->len; /* found: stop the scan */
+        return;
+    }
     if (depth >= SCAN_MAX_DEPTH)
         sc->pos = sc->len; /* cannot happen after jansson's own limit */
     else if (c == '{')
@@ -474,6 +484,17 @@ int olp_find_duplicates(const char *text, size_t len, olp_duplicate **out, size_
     *out = sc.dups;
     *n = sc.ndups;
     return OL_OK;
+}
+
+size_t olp_locate_too_deep(const char *text, size_t len, size_t limit)
+{
+    scanner sc;
+
+    scanner_init(&sc, text, len);
+    sc.depth_limit = limit ? limit : 1;
+    scan_value(&sc, 0);
+    olp_buf_free(&sc.pointer);
+    return sc.found_deep ? sc.deep_offset : 0;
 }
 
 /* ---- line and column ------------------------------------------------------ */

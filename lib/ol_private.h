@@ -282,6 +282,10 @@ typedef struct olp_duplicate {
  * *out is an olp_malloc'ed array of *n entries. Returns 0 or OL_ENOMEM. */
 int olp_find_duplicates(const char *text, size_t len, olp_duplicate **out, size_t *n);
 
+/* Offset of the first array or object nested deeper than limit levels (the
+ * outermost container is level 1), or 0 when there is none. */
+size_t olp_locate_too_deep(const char *text, size_t len, size_t limit);
+
 /* Depth of the deepest nesting of a tree (a scalar is 0, {} is 1), stopping
  * early once past limit. */
 size_t olp_json_depth(const json_t *v, size_t limit);

@@ -1,0 +1,285 @@
+/*
+ * check_report.c: the report: document order, Klarna's answer, the body.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_ol.h"
+#include "ol_private.h"
+
+static olp_rule make_rule(const char *id, ol_severity sev, const char *code, int http)
+{
+    olp_rule r;
+
+    memset(&r, 0, sizeof(r));
+    r.id = (char *)id;
+    r.severity = sev;
+    r.code = (char *)code;
+    r.http = http;
+    return r;
+}
+
+static void add(ol_report *rep, const olp_rule *rule, const char *pointer, const char *klarna)
+{
+    olp_finding_in f;
+
+    memset(&f, 0, sizeof(f));
+    f.rule = rule;
+    f.pointer = pointer;
+    f.path = pointer;
+    f.message = "detail";
+    f.klarna = klarna;
+    ck_assert_int_eq(olp_report_add(rep, &f), OL_OK);
+}
+
+static json_t *tree(void)
+{
+    json_t *t = json_loads("{\"z\": 1, \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}], \"m\": 2}", 0,
+                           NULL);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+START_TEST(test_document_order_follows_the_tree)
+{
+    olp_rule e = make_rule("r", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = tree();
+
+    add(rep, &e, "/m", "Bad value: m");
+    add(rep, &e, "/a/1/q", "Bad value: a[1].q");
+    add(rep, &e, "/a/0/p", "Bad value: a[0].p");
+    add(rep, &e, "/z", "Bad value: z");
+    add(rep, &e, "/a/0/q", "Bad value: a[0].q");
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    /* "z" comes first in the text although "a" < "z" */
+    ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/z");
+    ck_assert_str_eq(ol_report_get(rep, 1)->pointer, "/a/0/q");
+    ck_assert_str_eq(ol_report_get(rep, 2)->pointer, "/a/0/p");
+    ck_assert_str_eq(ol_report_get(rep, 3)->pointer, "/a/1/q");
+    ck_assert_str_eq(ol_report_get(rep, 4)->pointer, "/m");
+    ck_assert_uint_eq(ol_report_message_count(rep), 5);
+    ck_assert_str_eq(ol_report_message(rep, 0), "Bad value: z");
+    ck_assert_ptr_null(ol_report_message(rep, 5));
+    ck_assert_ptr_null(ol_report_get(rep, 5));
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+START_TEST(test_same_place_keeps_rule_order)
+{
+    olp_rule r1 = make_rule("first", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule r2 = make_rule("second", OL_SEVERITY_WARNING, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = tree();
+
+    add(rep, &r1, "/m", "Bad value: m");
+    add(rep, &r2, "/m", "Bad value: m");
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_str_eq(ol_report_get(rep, 0)->rule, "first");
+    ck_assert_str_eq(ol_report_get(rep, 1)->rule, "second");
+    ck_assert_str_eq(ol_severity_name(ol_report_get(rep, 1)->severity), "warning");
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+START_TEST(test_answer_in_klarnas_order)
+{
+    olp_rule mismatch = make_rule("mm", OL_SEVERITY_ERROR, "BAD_VALUE", 409);
+    olp_rule value = make_rule("v", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule request = make_rule("rq", OL_SEVERITY_ERROR, "BAD_REQUEST", 400);
+    olp_rule notfound = make_rule("nf", OL_SEVERITY_ERROR, "NOT_FOUND", 404);
+    olp_rule *order[4] = {&mismatch, &value, &request, &notfound};
+    const char *codes[4] = {"BAD_VALUE", "BAD_VALUE", "BAD_REQUEST", "NOT_FOUND"};
+    int https[4] = {409, 400, 400, 404};
+    int k, i;
+
+    /* with the first k+1 kinds present, the last added is the answer */
+    for (k = 0; k < 4; k++) {
+        ol_report *rep = olp_report_new(0);
+        for (i = 0; i <= k; i++)
+            add(rep, order[i], "", codes[i]);
+        ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+        ck_assert_str_eq(ol_report_error_code(rep), codes[k]);
+        ck_assert_int_eq(ol_report_http_status(rep), https[k]);
+        ck_assert_uint_eq(ol_report_message_count(rep), 1);
+        ck_assert_str_eq(ol_report_message(rep, 0), codes[k]);
+        ck_assert(!ol_report_valid(rep));
+        ol_report_free(rep);
+    }
+}
+END_TEST
+
+START_TEST(test_messages_without_repeats_and_warnings)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule w = make_rule("w", OL_SEVERITY_WARNING, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = tree();
+
+    add(rep, &e, "/z", "Bad value: z");
+    add(rep, &w, "/a", "Bad value: a");
+    add(rep, &e, "/z", "Bad value: z");
+    add(rep, &e, "/m", "Bad value: m");
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_count(rep), 4);
+    ck_assert_uint_eq(ol_report_message_count(rep), 2);
+    ck_assert_str_eq(ol_report_message(rep, 0), "Bad value: z");
+    ck_assert_str_eq(ol_report_message(rep, 1), "Bad value: m");
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+START_TEST(test_warnings_only_is_valid)
+{
+    olp_rule w = make_rule("w", OL_SEVERITY_WARNING, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    char *body = (char *)"untouched";
+
+    add(rep, &w, "", "Bad value: x");
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert(ol_report_valid(rep));
+    ck_assert_ptr_null(ol_report_error_code(rep));
+    ck_assert_int_eq(ol_report_http_status(rep), 0);
+    ck_assert_uint_eq(ol_report_message_count(rep), 0);
+    ck_assert_int_eq(ol_report_klarna_json(rep, &body), OL_EINVAL);
+    ck_assert_ptr_null(body);
+    ol_report_free(rep);
+}
+END_TEST
+
+START_TEST(test_klarna_body_exact)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    char *body;
+
+    add(rep, &e, "", "Bad value: order_lines[0].name (size must be between 1 and 255)");
+    add(rep, &e, "", "Bad value: \"q\"\n");
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(ol_report_klarna_json_ex(rep, "00000000-0000-4000-8000-000000000000", &body),
+                     OL_OK);
+    ck_assert_str_eq(body, "{\"correlation_id\": \"00000000-0000-4000-8000-000000000000\", "
+                           "\"error_code\": \"BAD_VALUE\", \"error_messages\": "
+                           "[\"Bad value: order_lines[0].name (size must be between 1 and 255)\", "
+                           "\"Bad value: \\\"q\\\"\\n\"]}");
+    ol_free(body);
+    ol_report_free(rep);
+}
+END_TEST
+
+static int is_uuid_v4(const char *s)
+{
+    int i;
+
+    if (strlen(s) != 36)
+        return 0;
+    for (i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return 0;
+        } else if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return s[14] == '4' && strchr("89ab", s[19]) != NULL;
+}
+
+START_TEST(test_klarna_body_random_uuid)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "NOT_FOUND", 404);
+    ol_report *rep = olp_report_new(0);
+    char *a, *b;
+    json_t *ja, *jb;
+
+    add(rep, &e, "", "Invalid session id");
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(ol_report_klarna_json(rep, &a), OL_OK);
+    ck_assert_int_eq(ol_report_klarna_json(rep, &b), OL_OK);
+    ja = json_loads(a, 0, NULL);
+    jb = json_loads(b, 0, NULL);
+    ck_assert_ptr_nonnull(ja);
+    ck_assert(is_uuid_v4(json_string_value(json_object_get(ja, "correlation_id"))));
+    ck_assert_str_ne(json_string_value(json_object_get(ja, "correlation_id")),
+                     json_string_value(json_object_get(jb, "correlation_id")));
+    ck_assert_str_eq(json_string_value(json_object_get(ja, "error_code")), "NOT_FOUND");
+    json_decref(ja);
+    json_decref(jb);
+    ol_free(a);
+    ol_free(b);
+    ol_report_free(rep);
+}
+END_TEST
+
+START_TEST(test_max_findings_drops_the_rest)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(2);
+    int i;
+
+    for (i = 0; i < 5; i++)
+        add(rep, &e, "", "Bad value: x");
+    ck_assert_uint_eq(ol_report_count(rep), 2);
+    ck_assert_uint_eq(ol_report_dropped(rep), 3);
+    ol_report_free(rep);
+}
+END_TEST
+
+START_TEST(test_places_from_text)
+{
+    const char *text = "{\n  \"z\": 1,\n  \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}],\n  \"m\": 2\n}";
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = json_loads(text, 0, NULL);
+
+    add(rep, &e, "/a/1/q", "a");
+    add(rep, &e, "/m", "m");
+    add(rep, &e, "/a/0/missing", "missing");
+    ck_assert_int_eq(olp_report_finish(rep, t, text, strlen(text), 0), OL_OK);
+    ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/a/0/missing");
+    ck_assert_int_eq(ol_report_get(rep, 0)->line, 3);
+    ck_assert_int_eq(ol_report_get(rep, 0)->column, 9); /* the line's object */
+    ck_assert_int_eq(ol_report_get(rep, 1)->line, 3);
+    ck_assert_int_eq(ol_report_get(rep, 1)->column, 33);
+    ck_assert_int_eq(ol_report_get(rep, 2)->line, 4);
+    ck_assert_int_eq(ol_report_get(rep, 2)->column, 8);
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+START_TEST(test_report_free_null)
+{
+    ol_report_free(NULL);
+    ck_assert_uint_eq(ol_report_count(NULL), 0);
+    ck_assert_ptr_null(ol_report_get(NULL, 0));
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("order");
+
+    tcase_add_test(tc, test_document_order_follows_the_tree);
+    tcase_add_test(tc, test_same_place_keeps_rule_order);
+    tcase_add_test(tc, test_places_from_text);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("answer");
+    tcase_add_test(tc, test_answer_in_klarnas_order);
+    tcase_add_test(tc, test_messages_without_repeats_and_warnings);
+    tcase_add_test(tc, test_warnings_only_is_valid);
+    tcase_add_test(tc, test_max_findings_drops_the_rest);
+    tcase_add_test(tc, test_report_free_null);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("body");
+    tcase_add_test(tc, test_klarna_body_exact);
+    tcase_add_test(tc, test_klarna_body_random_uuid);
+    suite_add_tcase(s, tc);
+    return s;
+}
