@@ -289,6 +289,8 @@ static void report_duplicates(scanner *sc, key_entry *keys, size_t n)
 {
     size_t i;
 
+    if (n < 2)
+        return;
     qsort(keys, n, sizeof(*keys), key_cmp);
     for (i = 1; i < n; i++) {
         if (keys[i].len == keys[i - 1].len && memcmp(keys[i].key, keys[i - 1].key, keys[i].len) == 0)

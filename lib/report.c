@@ -405,7 +405,8 @@ int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t
         if (rc != OL_OK)
             return rc;
     }
-    qsort(r->items, r->n, sizeof(*r->items), item_order);
+    if (r->n > 1) /* qsort's array must not be NULL, even for 0 items */
+        qsort(r->items, r->n, sizeof(*r->items), item_order);
     if (text && r->n) {
         if (root) {
             rc = locate_items(r, text, len, skip);
