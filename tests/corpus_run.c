@@ -486,7 +486,8 @@ static int collect(const char *dir, names *cases)
             free(sub);
     }
     closedir(d);
-    qsort(subs.v, subs.n, sizeof(*subs.v), name_cmp);
+    if (subs.n > 1) /* qsort must not get a NULL array */
+        qsort(subs.v, subs.n, sizeof(*subs.v), name_cmp);
     for (i = 0; i < subs.n; i++) {
         if (collect(subs.v[i], cases) != 0)
             rc = -1;
