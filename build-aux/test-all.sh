@@ -1,0 +1,63 @@
+#!/bin/sh
+# test-all.sh: the whole test suite, as CI runs it (.ci/run). From a fresh
+# checkout: install what is missing, then
+#   1. build with warnings as errors, make check, make distcheck;
+#   2. build with ASan + UBSan (every finding fatal), make check, where
+#      Check does not fork and leaks are errors (see tests/Makefile.am).
+# Each build has its own directory under _build/.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Configure and build in $1 with the options that follow.
+build() {
+    dir=$1
+    shift
+    echo "== configure $* ($dir)"
+    mkdir -p "$dir"
+    (cd "$dir" && "$top/configure" --quiet "$@")
+    make -C "$dir" -s -j"$jobs"
+}
+
+# make check in $1; say what ran, and on failure show every log.
+check() {
+    dir=$1
+    echo "== make check ($dir)"
+    if ! make -C "$dir" -j"$jobs" check; then
+        for log in "$dir"/tests/*.log; do
+            echo "---- $log"
+            cat "$log"
+        done
+        echo "test-all.sh: tests failed in $dir" >&2
+        exit 1
+    fi
+    echo "-- what ran ($dir):"
+    grep -h -e '%: Checks:' "$dir"/tests/check_orderlint.log || true
+    for log in "$dir"/tests/*.sh.log; do
+        tail -n 2 "$log" | head -n 1 # the script's own count
+    done
+}
+
+sh build-aux/deps.sh
+./autogen.sh
+
+build _build/werror --enable-werror
+check _build/werror
+# The tarball builds and passes its tests out of a read-only source tree.
+# Its (long) output goes to a log, shown when it fails.
+echo "== make distcheck (_build/werror, log in _build/werror/distcheck.log)"
+if ! make -C _build/werror -j"$jobs" distcheck \
+    DISTCHECK_CONFIGURE_FLAGS="--enable-werror --quiet" >_build/werror/distcheck.log 2>&1; then
+    cat _build/werror/distcheck.log
+    echo "test-all.sh: make distcheck failed" >&2
+    exit 1
+fi
+grep -A 1 'archives ready for distribution' _build/werror/distcheck.log
+
+build _build/sanitize --enable-werror --enable-sanitizers
+check _build/sanitize
+
+echo
+echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan)"

@@ -1,0 +1,307 @@
+/*
+ * args.c: the command line (DESIGN.md, "The command line") and the check
+ * context it describes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Long-only options get values past any character. */
+enum {
+    OPT_KIND = 256,
+    OPT_FORMAT,
+    OPT_NDJSON,
+    OPT_STRICT,
+    OPT_JOBS,
+    OPT_SESSION,
+    OPT_AUTHORIZED,
+    OPT_ORDER,
+    OPT_SESSION_ID,
+    OPT_TOKEN,
+    OPT_CREATED_AT,
+    OPT_AUTHORIZED_AT,
+    OPT_NOW,
+    OPT_RULES,
+    OPT_DISABLE,
+    OPT_HELP,
+    OPT_VERSION
+};
+
+/* The most jobs --jobs accepts: a bound on threads, not on documents. */
+#define MAX_JOBS 1024
+
+static const struct option long_options[] = {
+    {"kind", required_argument, NULL, OPT_KIND},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"ndjson", no_argument, NULL, OPT_NDJSON},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"session", required_argument, NULL, OPT_SESSION},
+    {"authorized", required_argument, NULL, OPT_AUTHORIZED},
+    {"order", required_argument, NULL, OPT_ORDER},
+    {"session-id", required_argument, NULL, OPT_SESSION_ID},
+    {"token", required_argument, NULL, OPT_TOKEN},
+    {"created-at", required_argument, NULL, OPT_CREATED_AT},
+    {"authorized-at", required_argument, NULL, OPT_AUTHORIZED_AT},
+    {"now", required_argument, NULL, OPT_NOW},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"disable", required_argument, NULL, OPT_DISABLE},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}};
+
+static const char usage_text[] =
+    "Usage: orderlint [OPTION]... [FILE|DIR|-]...\n"
+    "Check Klarna Payments request bodies before they are sent: report what\n"
+    "Klarna would reject, and the error body it would answer with.\n"
+    "\n"
+    "With no FILE, or when FILE is -, read standard input. A DIR is searched\n"
+    "recursively for *.json, *.ndjson and *.jsonl files, in sorted order.\n"
+    "A *.ndjson or *.jsonl file holds one document per line.\n"
+    "\n"
+    "What is checked:\n"
+    "      --kind=KIND         the request the documents are for: create-session\n"
+    "                          (default), update-session, create-order, load,\n"
+    "                          authorize, reauthorize, finalize, capture, refund\n"
+    "      --ndjson            read every input as one document per line\n"
+    "      --rules=FILE        add the rules of FILE (repeatable)\n"
+    "      --disable=ID        switch off the rule ID (repeatable)\n"
+    "\n"
+    "Context of the request:\n"
+    "      --session=FILE      the session an update-session body updates\n"
+    "      --authorized=FILE   the data authorized before a create-order\n"
+    "      --order=FILE        the order a capture or refund acts on\n"
+    "      --session-id=ID     the session id in the request path\n"
+    "      --token=TOKEN       the authorization token in the request path\n"
+    "      --created-at=TIME   when the session was created (RFC 3339)\n"
+    "      --authorized-at=TIME  when the authorization token was issued\n"
+    "      --now=TIME          when the request would be sent\n"
+    "\n"
+    "Output:\n"
+    "      --format=FORMAT     text (default): FILE:LINE:COL: error: MESSAGE [RULE]\n"
+    "                          json: one object per document, then a summary\n"
+    "                          klarna: Klarna's error body per rejected document\n"
+    "      --strict            warnings make the exit status 1 too\n"
+    "      --jobs=N            check with up to N jobs (1 to 1024)\n"
+    "      --help              display this help and exit\n"
+    "      --version           output version information and exit\n"
+    "\n"
+    "Exit status: 0 when no document has an error, 1 when one has, 2 when\n"
+    "orderlint could not do its job (a bad option, an unreadable file).\n";
+
+static void print_version(void)
+{
+    printf("orderlint (orderlint) %s\n", PACKAGE_VERSION);
+    printf("liborderlint %s\n", ol_version());
+}
+
+static int usage_error(void)
+{
+    fputs("Try 'orderlint --help' for more information.\n", stderr);
+    return CLI_EXIT_TROUBLE;
+}
+
+static int parse_kind(cli_options *o, const char *arg)
+{
+    int k;
+
+    if (ol_kind_parse(&o->kind, arg) == OL_OK)
+        return CLI_CONTINUE;
+    cli_error("unknown kind '%s'; the kinds are:", arg);
+    for (k = 0; k < OL_KIND_COUNT_; k++)
+        fprintf(stderr, "  %s\n", ol_kind_name((ol_kind)k));
+    return usage_error();
+}
+
+static int parse_format(cli_options *o, const char *arg)
+{
+    if (strcmp(arg, "text") == 0)
+        o->format = CLI_FORMAT_TEXT;
+    else if (strcmp(arg, "json") == 0)
+        o->format = CLI_FORMAT_JSON;
+    else if (strcmp(arg, "klarna") == 0)
+        o->format = CLI_FORMAT_KLARNA;
+    else if (strcmp(arg, "sarif") == 0) {
+        cli_error("--format=sarif is not supported yet");
+        return CLI_EXIT_TROUBLE;
+    } else {
+        cli_error("unknown format '%s' (text, json or klarna)", arg);
+        return usage_error();
+    }
+    return CLI_CONTINUE;
+}
+
+static int parse_jobs(cli_options *o, const char *arg)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || n < 1 || n > MAX_JOBS) {
+        cli_error("--jobs needs a whole number from 1 to %d, not '%s'", MAX_JOBS, arg);
+        return usage_error();
+    }
+    o->jobs = n;
+    return CLI_CONTINUE;
+}
+
+/* Load a JSON file of the context (--session, --authorized, --order). */
+static int load_json(json_t **dst, const char *option, const char *path)
+{
+    json_error_t jerr;
+    json_t *v = json_load_file(path, 0, &jerr);
+
+    if (!v) {
+        if (jerr.line > 0)
+            cli_error("--%s: %s:%d:%d: %s", option, path, jerr.line, jerr.column,
+                      jerr.text);
+        else
+            cli_error("--%s: %s: %s", option, path, jerr.text);
+        return CLI_EXIT_TROUBLE;
+    }
+    json_decref(*dst); /* given twice: the last one counts */
+    *dst = v;
+    return CLI_CONTINUE;
+}
+
+static int parse_time(int64_t *dst, const char *option, const char *arg)
+{
+    if (cli_parse_rfc3339(arg, dst) == 0)
+        return CLI_CONTINUE;
+    cli_error("--%s: '%s' is not an RFC 3339 time (like 2024-05-01T12:00:00Z)", option,
+              arg);
+    return usage_error();
+}
+
+/* The options that fill the check context. */
+static int context_option(cli_options *o, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_SESSION:
+        return load_json(&o->session, "session", arg);
+    case OPT_AUTHORIZED:
+        return load_json(&o->authorized, "authorized", arg);
+    case OPT_ORDER:
+        return load_json(&o->order, "order", arg);
+    case OPT_SESSION_ID:
+        o->ctx.session_id = arg;
+        return CLI_CONTINUE;
+    case OPT_TOKEN:
+        o->ctx.token = arg;
+        return CLI_CONTINUE;
+    case OPT_CREATED_AT:
+        return parse_time(&o->ctx.created_at, "created-at", arg);
+    case OPT_AUTHORIZED_AT:
+        return parse_time(&o->ctx.authorized_at, "authorized-at", arg);
+    default: /* OPT_NOW */
+        return parse_time(&o->ctx.now, "now", arg);
+    }
+}
+
+static int one_option(cli_options *o, int c, char *arg)
+{
+    switch (c) {
+    case OPT_KIND:
+        return parse_kind(o, arg);
+    case OPT_FORMAT:
+        return parse_format(o, arg);
+    case OPT_NDJSON:
+        o->ndjson = 1;
+        return CLI_CONTINUE;
+    case OPT_STRICT:
+        o->strict = 1;
+        return CLI_CONTINUE;
+    case OPT_JOBS:
+        return parse_jobs(o, arg);
+    case OPT_RULES:
+        o->rule_files[o->nrule_files++] = arg;
+        return CLI_CONTINUE;
+    case OPT_DISABLE:
+        o->disabled[o->ndisabled++] = arg;
+        return CLI_CONTINUE;
+    case OPT_HELP:
+        fputs(usage_text, stdout);
+        return CLI_EXIT_CLEAN;
+    case OPT_VERSION:
+        print_version();
+        return CLI_EXIT_CLEAN;
+    default:
+        return context_option(o, c, arg);
+    }
+}
+
+/* getopt_long's own messages would name the libtool wrapper's argv[0];
+ * these name the tool. */
+static int bad_option(int c, char **argv)
+{
+    const char *opt = argv[optind - 1];
+
+    if (c == ':')
+        cli_error("option '%s' requires an argument", opt);
+    else if (optopt >= OPT_KIND) /* a long option given a value it does not take */
+        cli_error("option '%s' doesn't allow an argument", opt);
+    else if (optopt > 0) /* a short option: there are none */
+        cli_error("invalid option -- '%c'", optopt);
+    else
+        cli_error("unrecognized or ambiguous option '%s'", opt);
+    return usage_error();
+}
+
+static int init_options(cli_options *o, int argc)
+{
+    static const ol_context ctx = OL_CONTEXT_INIT;
+
+    memset(o, 0, sizeof(*o));
+    o->kind = OL_KIND_CREATE_SESSION;
+    o->format = CLI_FORMAT_TEXT;
+    o->jobs = 1;
+    o->ctx = ctx;
+    /* --rules and --disable take at most one argument each. */
+    o->rule_files = calloc((size_t)argc, sizeof(*o->rule_files));
+    o->disabled = calloc((size_t)argc, sizeof(*o->disabled));
+    if (!o->rule_files || !o->disabled) {
+        cli_error("out of memory");
+        return CLI_EXIT_TROUBLE;
+    }
+    return CLI_CONTINUE;
+}
+
+int cli_parse_args(cli_options *o, int argc, char **argv)
+{
+    int c, rc = init_options(o, argc);
+
+    opterr = 0;
+    while (rc == CLI_CONTINUE) {
+        c = getopt_long(argc, argv, ":", long_options, NULL);
+        if (c == -1)
+            break;
+        if (c == '?' || c == ':')
+            rc = bad_option(c, argv);
+        else
+            rc = one_option(o, c, optarg);
+    }
+    if (rc != CLI_CONTINUE)
+        return rc;
+    o->operands = argv + optind;
+    o->noperands = (size_t)(argc - optind);
+    o->ctx.session = o->session;
+    o->ctx.authorized = o->authorized;
+    o->ctx.order = o->order;
+    return CLI_CONTINUE;
+}
+
+void cli_options_free(cli_options *o)
+{
+    free(o->rule_files);
+    free(o->disabled);
+    json_decref(o->session);
+    json_decref(o->authorized);
+    json_decref(o->order);
+    memset(o, 0, sizeof(*o));
+}

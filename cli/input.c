@@ -1,0 +1,316 @@
+/*
+ * input.c: the operands. A file is read whole and checked as one document,
+ * or line by line when it is NDJSON; a directory is searched for such files;
+ * "-" is standard input. Documents are checked and reported in input order.
+ */
+#define _POSIX_C_SOURCE 200809L /* lstat, opendir */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define STDIN_NAME "<stdin>"
+
+/* A growing byte buffer for a whole file. */
+typedef struct text {
+    char *data;
+    size_t len, cap;
+} text;
+
+/* A list of file names found under a directory. */
+typedef struct names {
+    char **v;
+    size_t n, cap;
+} names;
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Make room for at least one more chunk. Returns 0, or -1 (errno ENOMEM). */
+static int text_grow(text *t, size_t chunk)
+{
+    size_t cap = t->cap ? t->cap : chunk;
+    char *p;
+
+    while (cap - t->len < chunk) {
+        if (cap > ((size_t)-1) / 2) {
+            errno = ENOMEM;
+            return -1;
+        }
+        cap *= 2;
+    }
+    if (cap == t->cap)
+        return 0;
+    p = realloc(t->data, cap);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    t->data = p;
+    t->cap = cap;
+    return 0;
+}
+
+/* Read all of f. Returns 0, or -1 with errno set. */
+static int read_all(FILE *f, text *t)
+{
+    enum { CHUNK = 65536 };
+    size_t got;
+
+    errno = 0;
+    do {
+        if (text_grow(t, CHUNK))
+            return -1;
+        got = fread(t->data + t->len, 1, CHUNK, f);
+        t->len += got;
+    } while (got == CHUNK);
+    if (ferror(f)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- checking ------------------------------------------------------------ */
+
+static void check_document(cli_run *run, const char *source, size_t number,
+                           size_t first_line, const char *json, size_t len)
+{
+    ol_error_t err = OL_ERROR_INIT;
+    ol_report *report;
+    cli_doc doc;
+    int rc;
+
+    rc = ol_check_buffer(&report, run->rs, run->opts->kind, json, len, &run->opts->ctx,
+                         &err);
+    if (rc != OL_OK) {
+        cli_fail(run, "%s: document %zu could not be checked: %s", source, number,
+                 err.text[0] ? err.text : ol_strerror(rc));
+        return;
+    }
+    doc.source = source;
+    doc.number = number;
+    doc.first_line = first_line;
+    doc.report = report;
+    cli_report_document(run, &doc);
+    ol_report_free(report);
+}
+
+/* JSON's whitespace (RFC 8259): a line of only these is not a document. */
+static int is_blank(const char *s, size_t n)
+{
+    for (; n > 0; n--, s++) {
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+            return 0;
+    }
+    return 1;
+}
+
+/* One document per line; "\r\n" ends a line too. */
+static void check_ndjson(cli_run *run, const char *source, const char *s, size_t len)
+{
+    const char *end = s + len;
+    size_t line = 1, number = 0;
+
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *eol = nl ? nl : end;
+        size_t n = (size_t)(eol - s);
+
+        if (n > 0 && s[n - 1] == '\r')
+            n--;
+        if (!is_blank(s, n))
+            check_document(run, source, ++number, line, s, n);
+        line++;
+        s = nl ? nl + 1 : end;
+    }
+}
+
+static void check_stream(cli_run *run, FILE *f, const char *source, int ndjson)
+{
+    text t = {NULL, 0, 0};
+
+    if (read_all(f, &t) != 0)
+        cli_fail(run, "%s: %s", source, strerror(errno));
+    else if (ndjson)
+        check_ndjson(run, source, t.data, t.len);
+    else
+        check_document(run, source, 1, 1, t.data, t.len);
+    free(t.data);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int is_ndjson_name(const char *path)
+{
+    return has_suffix(path, ".ndjson") || has_suffix(path, ".jsonl");
+}
+
+static void check_file(cli_run *run, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+
+    if (!f) {
+        cli_fail(run, "%s: %s", path, strerror(errno));
+        return;
+    }
+    check_stream(run, f, path, run->opts->ndjson || is_ndjson_name(path));
+    fclose(f);
+}
+
+/* ---- directories --------------------------------------------------------- */
+
+static int is_payload_name(const char *name)
+{
+    return has_suffix(name, ".json") || is_ndjson_name(name);
+}
+
+static int names_add(names *l, char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **v = realloc(l->v, cap * sizeof(*v));
+
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+    return 0;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir), m = strlen(name);
+    size_t sep = n > 0 && dir[n - 1] == '/' ? 0 : 1;
+    char *s = malloc(n + sep + m + 1);
+
+    if (s) {
+        memcpy(s, dir, n);
+        s[n] = '/';
+        memcpy(s + n + sep, name, m + 1);
+    }
+    return s;
+}
+
+static void collect_dir(cli_run *run, const char *dir, names *out);
+
+enum entry { ENTRY_SKIP, ENTRY_DIR, ENTRY_PAYLOAD };
+
+/* What to do with a directory entry. Symbolic links to files are followed,
+ * to directories not (as grep -r does), so that a link cannot make the
+ * walk loop. */
+static enum entry entry_kind(cli_run *run, const char *path, const char *name)
+{
+    struct stat st;
+    int is_link;
+
+    if (lstat(path, &st) != 0) {
+        cli_fail(run, "%s: %s", path, strerror(errno));
+        return ENTRY_SKIP;
+    }
+    is_link = S_ISLNK(st.st_mode);
+    if (is_link && stat(path, &st) != 0) {
+        if (is_payload_name(name)) /* a payload we cannot read */
+            cli_fail(run, "%s: %s", path, strerror(errno));
+        return ENTRY_SKIP;
+    }
+    if (S_ISDIR(st.st_mode))
+        return is_link ? ENTRY_SKIP : ENTRY_DIR;
+    return S_ISREG(st.st_mode) && is_payload_name(name) ? ENTRY_PAYLOAD : ENTRY_SKIP;
+}
+
+/* Take path into the list or search it. Takes ownership of path. */
+static void collect_entry(cli_run *run, char *path, const char *name, names *out)
+{
+    switch (entry_kind(run, path, name)) {
+    case ENTRY_DIR:
+        collect_dir(run, path, out);
+        break;
+    case ENTRY_PAYLOAD:
+        if (names_add(out, path) == 0)
+            return; /* the list owns path now */
+        cli_fail(run, "out of memory");
+        break;
+    case ENTRY_SKIP:
+        break;
+    }
+    free(path);
+}
+
+static void collect_dir(cli_run *run, const char *dir, names *out)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (!d) {
+        cli_fail(run, "%s: %s", dir, strerror(errno));
+        return;
+    }
+    for (;;) {
+        char *path;
+
+        errno = 0; /* readdir returns NULL both at the end and on an error */
+        e = readdir(d);
+        if (!e) {
+            if (errno != 0)
+                cli_fail(run, "%s: %s", dir, strerror(errno));
+            break;
+        }
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        path = join_path(dir, e->d_name);
+        if (!path) {
+            cli_fail(run, "out of memory");
+            break;
+        }
+        collect_entry(run, path, e->d_name, out);
+    }
+    closedir(d);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every payload file under dir, in strcmp order of their paths. */
+static void check_dir(cli_run *run, const char *dir)
+{
+    names l = {NULL, 0, 0};
+    size_t i;
+
+    collect_dir(run, dir, &l);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof(*l.v), compare_names);
+    for (i = 0; i < l.n; i++) {
+        check_file(run, l.v[i]);
+        free(l.v[i]);
+    }
+    free(l.v);
+}
+
+void cli_check_operand(cli_run *run, const char *operand)
+{
+    struct stat st;
+
+    if (strcmp(operand, "-") == 0)
+        check_stream(run, stdin, STDIN_NAME, run->opts->ndjson);
+    else if (stat(operand, &st) != 0)
+        cli_fail(run, "%s: %s", operand, strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        check_dir(run, operand);
+    else
+        check_file(run, operand);
+}

@@ -1,0 +1,142 @@
+/*
+ * orderlint.c: the command-line tool. main() builds the rule table the
+ * options ask for, checks every operand in order and turns what happened
+ * into the exit status of the contract (DESIGN.md, "The command line").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Say why the rule table could not be built: a rule file's error with its
+ * place (FILE:LINE:COL, as compilers do), anything else plainly. */
+static void ruleset_error(const char *file, const ol_error_t *err, int rc)
+{
+    const char *text = err->text[0] ? err->text : ol_strerror(rc);
+
+    if (file && err->line > 0)
+        fprintf(stderr, "%s:%d:%d: error: %s\n", file, err->line, err->column, text);
+    else if (file)
+        cli_error("%s: %s", file, text);
+    else
+        cli_error("%s", text);
+}
+
+static int add_rule_files(ol_ruleset *rs, const cli_options *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nrule_files; i++) {
+        ol_error_t err = OL_ERROR_INIT;
+        int rc = ol_ruleset_add_file(rs, o->rule_files[i], &err);
+
+        if (rc != OL_OK) {
+            ruleset_error(o->rule_files[i], &err, rc);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* After the rule files, so that their rules can be switched off too. */
+static int disable_rules(ol_ruleset *rs, const cli_options *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->ndisabled; i++) {
+        ol_error_t err = OL_ERROR_INIT;
+        int rc = ol_ruleset_disable(rs, o->disabled[i], &err);
+
+        if (rc == OL_ENOTFOUND) {
+            cli_error("--disable=%s: no rule has that id", o->disabled[i]);
+            return -1;
+        }
+        if (rc != OL_OK) {
+            ruleset_error(NULL, &err, rc);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static ol_ruleset *make_ruleset(const cli_options *o)
+{
+    ol_error_t err = OL_ERROR_INIT;
+    ol_ruleset *rs = NULL;
+    int rc = ol_ruleset_new(&rs, NULL, &err);
+
+    if (rc != OL_OK) {
+        ruleset_error(NULL, &err, rc);
+        return NULL;
+    }
+    if (add_rule_files(rs, o) != 0 || disable_rules(rs, o) != 0) {
+        ol_ruleset_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+static void check_operands(cli_run *run, const cli_options *o)
+{
+    size_t i;
+
+    if (o->noperands == 0)
+        cli_check_operand(run, "-");
+    for (i = 0; i < o->noperands; i++)
+        cli_check_operand(run, o->operands[i]);
+}
+
+/* Output that could not be written (a full disk, a closed pipe) is the
+ * tool's failure, as in every GNU tool. */
+static int flush_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("write error: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int exit_status(const cli_run *run, const cli_options *o)
+{
+    if (run->trouble)
+        return CLI_EXIT_TROUBLE;
+    if (run->rejected > 0 || (o->strict && run->warnings > 0))
+        return CLI_EXIT_REJECTED;
+    return CLI_EXIT_CLEAN;
+}
+
+static int run_checks(const cli_options *o)
+{
+    ol_ruleset *rs = make_ruleset(o);
+    cli_run run;
+    int status;
+
+    if (!rs)
+        return CLI_EXIT_TROUBLE;
+    if (cli_run_init(&run, o, rs) != 0) {
+        cli_error("out of memory");
+        status = CLI_EXIT_TROUBLE;
+    } else {
+        check_operands(&run, o);
+        cli_report_summary(&run);
+        status = exit_status(&run, o);
+    }
+    cli_run_free(&run);
+    ol_ruleset_free(rs);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    cli_options o;
+    int status = cli_parse_args(&o, argc, argv);
+
+    if (status == CLI_CONTINUE)
+        status = run_checks(&o);
+    if (flush_stdout() != 0)
+        status = CLI_EXIT_TROUBLE;
+    cli_options_free(&o);
+    return status;
+}

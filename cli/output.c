@@ -1,0 +1,302 @@
+/*
+ * output.c: the formats of the command-line contract (DESIGN.md), the
+ * counts behind the summary, and the tool's own error messages.
+ *
+ *   text    FILE:LINE:COL: error: MESSAGE [RULE], a summary on stderr
+ *   json    one object per document, one per line, then {"summary": {...}}
+ *   klarna  for each rejected document, the body Klarna would answer with
+ *
+ * The JSON lines are built with jansson, so that escaping is jansson's.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* ---- the tool's own messages ---------------------------------------------- */
+
+/* stdout is flushed first, so that the two streams read in order when they
+ * go to the same place (a terminal, a CI log). */
+static void vmessage(const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fputs("orderlint: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+}
+
+void cli_fail(cli_run *run, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+    run->trouble = 1;
+}
+
+/* ---- counting --------------------------------------------------------------- */
+
+int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs)
+{
+    memset(run, 0, sizeof(*run));
+    run->opts = o;
+    run->rs = rs;
+    run->by_error_code = json_object();
+    run->by_rule = json_object();
+    return run->by_error_code && run->by_rule ? 0 : -1;
+}
+
+void cli_run_free(cli_run *run)
+{
+    json_decref(run->by_error_code);
+    json_decref(run->by_rule);
+    run->by_error_code = run->by_rule = NULL;
+}
+
+static void bump(cli_run *run, json_t *counts, const char *key)
+{
+    json_int_t n = json_integer_value(json_object_get(counts, key));
+
+    if (json_object_set_new(counts, key, json_integer(n + 1)) != 0)
+        cli_fail(run, "out of memory");
+}
+
+static void count_document(cli_run *run, const ol_report *r)
+{
+    size_t i, n = ol_report_count(r);
+
+    run->documents++;
+    if (ol_report_valid(r)) {
+        run->valid++;
+    } else {
+        run->rejected++;
+        bump(run, run->by_error_code, ol_report_error_code(r));
+    }
+    for (i = 0; i < n; i++) {
+        const ol_finding *f = ol_report_get(r, i);
+
+        if (f->severity == OL_SEVERITY_WARNING)
+            run->warnings++;
+        bump(run, run->by_rule, f->rule);
+    }
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* FILE:LINE:COL, where LINE counts in the whole file (an NDJSON document
+ * starts on its own line of it). */
+static void print_place(const cli_doc *d, const ol_finding *f)
+{
+    size_t line;
+
+    if (f->line <= 0) {
+        printf("%s: ", d->source);
+        return;
+    }
+    line = d->first_line + (size_t)f->line - 1;
+    if (f->column <= 0)
+        printf("%s:%zu: ", d->source, line);
+    else
+        printf("%s:%zu:%d: ", d->source, line, f->column);
+}
+
+static void print_text(const cli_doc *d)
+{
+    size_t i, n = ol_report_count(d->report);
+    size_t dropped = ol_report_dropped(d->report);
+
+    for (i = 0; i < n; i++) {
+        const ol_finding *f = ol_report_get(d->report, i);
+
+        print_place(d, f);
+        printf("%s: %s [%s]\n", ol_severity_name(f->severity), f->message, f->rule);
+    }
+    if (dropped > 0)
+        printf("%s: note: %zu more findings in document %zu are not shown\n", d->source,
+               dropped, d->number);
+}
+
+/* ---- json ------------------------------------------------------------------- */
+
+/* A JSON string of s. jansson takes UTF-8 only: a file name (or, in theory,
+ * a message) that is not UTF-8 has its non-ASCII bytes replaced by '?'. */
+static json_t *jstring(const char *s)
+{
+    json_t *v = json_string(s ? s : "");
+    char *copy, *p;
+
+    if (v || !s)
+        return v;
+    copy = strdup(s);
+    if (!copy)
+        return NULL;
+    for (p = copy; *p; p++) {
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    }
+    v = json_string(copy);
+    free(copy);
+    return v;
+}
+
+/* A positive integer, or null for "not known" (0). */
+static json_t *jplace(int n) { return n > 0 ? json_integer(n) : json_null(); }
+
+/* Add an optional string member, left out when empty. */
+static int set_if_nonempty(json_t *obj, const char *key, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    return json_object_set_new(obj, key, jstring(s));
+}
+
+static json_t *finding_json(const ol_finding *f)
+{
+    json_t *o =
+        json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "rule", jstring(f->rule),
+                  "severity", ol_severity_name(f->severity), "pointer",
+                  jstring(f->pointer), "path", jstring(f->path), "line", jplace(f->line),
+                  "column", jplace(f->column), "message", jstring(f->message));
+
+    if (o && (set_if_nonempty(o, "klarna_message", f->klarna_message) != 0 ||
+              set_if_nonempty(o, "hint", f->hint) != 0)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
+/* The i-th item of a report's list, as JSON. */
+typedef json_t *(*item_fn)(const ol_report *r, size_t i);
+
+static json_t *finding_at(const ol_report *r, size_t i)
+{
+    return finding_json(ol_report_get(r, i));
+}
+
+static json_t *message_at(const ol_report *r, size_t i)
+{
+    return jstring(ol_report_message(r, i));
+}
+
+static json_t *array_of(const ol_report *r, size_t n, item_fn item)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; a && i < n; i++) {
+        if (json_array_append_new(a, item(r, i)) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *document_json(const cli_doc *d, ol_kind kind)
+{
+    const ol_report *r = d->report;
+    int valid = ol_report_valid(r);
+
+    return json_pack(
+        "{s:o, s:I, s:s, s:b, s:o, s:o, s:o, s:o}", "source", jstring(d->source),
+        "document", (json_int_t)d->number, "kind", ol_kind_name(kind), "valid", valid,
+        "error_code", valid ? json_null() : jstring(ol_report_error_code(r)),
+        "http_status", valid ? json_null() : json_integer(ol_report_http_status(r)),
+        "error_messages", array_of(r, ol_report_message_count(r), message_at), "findings",
+        array_of(r, ol_report_count(r), finding_at));
+}
+
+/* Print v on one line and release it. */
+static void print_json_line(cli_run *run, json_t *v)
+{
+    char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+
+    if (s)
+        printf("%s\n", s);
+    else
+        cli_fail(run, "out of memory");
+    free(s);
+    json_decref(v);
+}
+
+/* ---- klarna ----------------------------------------------------------------- */
+
+static void print_klarna(cli_run *run, const cli_doc *d)
+{
+    char *body = NULL;
+    int rc;
+
+    if (ol_report_valid(d->report))
+        return;
+    rc = ol_report_klarna_json(d->report, &body);
+    if (rc == OL_OK)
+        printf("%s\n", body);
+    else
+        cli_fail(run, "%s: document %zu: no Klarna body: %s", d->source, d->number,
+                 ol_strerror(rc));
+    ol_free(body);
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+void cli_report_document(cli_run *run, const cli_doc *doc)
+{
+    count_document(run, doc->report);
+    switch (run->opts->format) {
+    case CLI_FORMAT_TEXT:
+        print_text(doc);
+        break;
+    case CLI_FORMAT_JSON:
+        print_json_line(run, document_json(doc, run->opts->kind));
+        break;
+    case CLI_FORMAT_KLARNA:
+        print_klarna(run, doc);
+        break;
+    }
+}
+
+/* The summary of the text format goes to stderr, after the findings. */
+static void print_text_summary(const cli_run *run)
+{
+    fflush(stdout); /* the findings first, as in vmessage() */
+    fprintf(stderr, "%zu documents, %zu valid, %zu rejected, %zu warnings\n",
+            run->documents, run->valid, run->rejected, run->warnings);
+}
+
+/* The last line of the json format; its only key is "summary". */
+static json_t *summary_json(const cli_run *run)
+{
+    return json_pack("{s:{s:I, s:I, s:I, s:O, s:O}}", "summary", "documents",
+                     (json_int_t)run->documents, "valid", (json_int_t)run->valid,
+                     "rejected", (json_int_t)run->rejected, "by_error_code",
+                     run->by_error_code, "by_rule", run->by_rule);
+}
+
+void cli_report_summary(cli_run *run)
+{
+    switch (run->opts->format) {
+    case CLI_FORMAT_TEXT:
+        print_text_summary(run);
+        break;
+    case CLI_FORMAT_JSON:
+        print_json_line(run, summary_json(run));
+        break;
+    case CLI_FORMAT_KLARNA: /* only Klarna's bodies */
+        break;
+    }
+}

@@ -1,0 +1,425 @@
+#!/bin/sh
+# cli-test.sh: the command-line contract of DESIGN.md ("The command line"),
+# tried on the built tool: options, inputs (FILE, DIR, -, NDJSON), the three
+# formats, the summary and the exit status. Run by `make check`, which sets
+# top_srcdir and top_builddir; by hand: top_builddir=BUILD sh cli-test.sh
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=..}"
+ol=$(cd "$top_builddir/cli" && pwd)/orderlint
+payloads=$(cd "$top_srcdir/examples/payloads" && pwd)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-test.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 99
+
+passed=0
+failed=0
+out=$tmp/stdout
+err=$tmp/stderr
+
+# ---- running and asserting ----------------------------------------------
+
+# run ARG...: run orderlint; its status in $rc, its output in $out and $err.
+run() {
+    cmd="orderlint $*"
+    rc=0
+    "$ol" "$@" >"$out" 2>"$err" </dev/null || rc=$?
+}
+
+# run_in FILE ARG...: the same, with FILE on standard input.
+run_in() {
+    input=$1
+    shift
+    cmd="orderlint $* < $input"
+    rc=0
+    "$ol" "$@" >"$out" 2>"$err" <"$input" || rc=$?
+}
+
+pass() {
+    passed=$((passed + 1))
+}
+
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL: $1"
+    echo "  command: $cmd (exit status $rc)"
+    echo "  stdout:"
+    sed 's/^/    /' "$out"
+    echo "  stderr:"
+    sed 's/^/    /' "$err"
+}
+
+status_is() { # EXPECTED WHAT
+    if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit status $rc, expected $1"; fi
+}
+
+stdout_has_line() { # LINE WHAT: a line of stdout is exactly LINE
+    if grep -F -x -q -e "$1" "$out"; then pass; else fail "$2: no stdout line '$1'"; fi
+}
+
+stdout_matches() { # ERE WHAT: a line of stdout matches
+    if grep -E -q -e "$1" "$out"; then pass; else fail "$2: no stdout line matches /$1/"; fi
+}
+
+stdout_lacks() { # STRING WHAT
+    if grep -F -q -e "$1" "$out"; then fail "$2: stdout has '$1'"; else pass; fi
+}
+
+stderr_has() { # STRING WHAT
+    if grep -F -q -e "$1" "$err"; then pass; else fail "$2: stderr lacks '$1'"; fi
+}
+
+stderr_matches() { # ERE WHAT
+    if grep -E -q -e "$1" "$err"; then pass; else fail "$2: no stderr line matches /$1/"; fi
+}
+
+stdout_lines() { # N WHAT
+    n=$(wc -l <"$out" | tr -d ' ')
+    if [ "$n" -eq "$1" ]; then pass; else fail "$2: $n stdout lines, expected $1"; fi
+}
+
+stderr_empty() { # WHAT
+    if [ -s "$err" ]; then fail "$1: stderr is not empty"; else pass; fi
+}
+
+# The "source" of each per-document JSON line, in order, one per line.
+sources() {
+    sed -n 's/^{"source":"\([^"]*\)",.*/\1/p' "$out"
+}
+
+sources_are() { # EXPECTED WHAT: EXPECTED holds one source per line
+    if [ "$(sources)" = "$1" ]; then
+        pass
+    else
+        fail "$2: sources in this order: $(sources | tr '\n' ' '), expected $(echo "$1" | tr '\n' ' ')"
+    fi
+}
+
+# ---- fixtures ---------------------------------------------------------------
+
+cp "$payloads/create-session-valid.json" good.json
+cp "$payloads/create-session-tax-mistake.json" bad.json
+cp "$payloads/update-session-valid.json" update.json
+tr -d '\n' <good.json >good.line
+tr -d '\n' <bad.json >bad.line
+printf '{"purchase_country": "SE",\n' >broken.json
+: >empty.json
+printf '[1, 2]\n' >array.json
+printf 'not json at all\n' >notjson.txt
+
+# Where the tax mistake is: the value of the line's total_tax_amount.
+tax_at() { # FILE: prints LINE:COL of the value
+    awk '{ i = index($0, "\"total_tax_amount\": 2500");
+           if (i) { print NR ":" i + length("\"total_tax_amount\": "); exit } }' "$1"
+}
+bad_at=$(tax_at bad.json)
+line_col=$(tax_at bad.line)
+line_col=${line_col#*:} # the column within the one-line document
+
+good_json='{"source":"good.json","document":1,"kind":"create-session","valid":true,"error_code":null,"http_status":null,"error_messages":[],"findings":[]}'
+tax_path='order_lines[0].total_tax_amount'
+bad_json_prefix='{"source":"bad.json","document":1,"kind":"create-session","valid":false,"error_code":"BAD_VALUE","http_status":400,"error_messages":["Bad value: '$tax_path'"],"findings":[{"rule":"order-line.tax","severity":"error","pointer":"/order_lines/0/total_tax_amount","path":"'$tax_path'","line":'${bad_at%:*}',"column":'${bad_at#*:}',"message":"'
+
+# A merchant's own rule, a warning (doc/rule-format.md's first example).
+cat >myshop.rules <<'EOF'
+rule myshop.sku-reference
+    kinds    all
+    at       order_lines[*].reference
+    assert   matches(@, "^SKU-[0-9]{6}$")
+    severity warning
+    code     BAD_VALUE
+    message  "reference {json(@)} is not of the form SKU-nnnnnn"
+    explain  "Our references are SKU- and six digits."
+EOF
+printf 'rule myshop.broken\n    kinds    nonsense\n' >broken.rules
+
+# ---- --help, --version, bad options ------------------------------------------
+
+run --help
+status_is 0 "--help"
+stdout_matches '^Usage: orderlint ' "--help prints the usage"
+stdout_matches '--format=' "--help lists the options"
+stderr_empty "--help"
+
+run --version
+status_is 0 "--version"
+if head -n 1 "$out" | grep -E -q '^orderlint \(orderlint\) [0-9]+\.[0-9]+\.[0-9]+$'; then
+    pass
+else
+    fail "--version: first line is not 'orderlint (orderlint) VERSION'"
+fi
+
+run --frobnicate good.json
+status_is 2 "an unknown option"
+stderr_has "--frobnicate" "an unknown option is named"
+stderr_has "orderlint --help" "an unknown option points to --help"
+stdout_lines 0 "an unknown option checks nothing"
+
+run --strict=yes good.json
+status_is 2 "a value for an option without one"
+
+run --kind
+status_is 2 "--kind without a value"
+
+run --kind=delete-session good.json
+status_is 2 "an unknown kind"
+stderr_has "delete-session" "an unknown kind is named"
+
+run --format=xml good.json
+status_is 2 "an unknown format"
+
+run --format=sarif good.json
+status_is 2 "--format=sarif"
+stderr_has "not supported yet" "--format=sarif says it is not supported yet"
+
+for jobs in 0 -1 x 2x ""; do
+    run "--jobs=$jobs" good.json
+    status_is 2 "--jobs=$jobs"
+done
+run --jobs=4 good.json bad.json
+status_is 1 "--jobs=4 checks"
+stdout_matches '^good.json|^bad.json:' "--jobs=4 reports"
+
+# ---- one file, text format ---------------------------------------------------
+
+run good.json
+status_is 0 "a valid create-session"
+stdout_lines 0 "a valid document prints no finding"
+stderr_has "1 documents, 1 valid, 0 rejected, 0 warnings" "the text summary on stderr"
+
+run bad.json
+status_is 1 "a tax mistake"
+stdout_matches "^bad.json:$bad_at: error: .+ \\[order-line\\.tax\\]\$" \
+    "FILE:LINE:COL: error: MESSAGE [RULE] at the value"
+stderr_matches '^1 documents, 0 valid, 1 rejected, [0-9]+ warnings$' "the text summary"
+
+run --kind=update-session update.json
+status_is 0 "a valid update-session"
+
+run update.json
+status_is 1 "an update-session body checked as create-session lacks the required fields"
+
+run --disable=order-line.tax bad.json
+status_is 0 "--disable switches the rule off"
+stdout_lacks "[order-line.tax]" "--disable: no finding of the rule"
+
+run --disable=no.such-rule good.json
+status_is 2 "--disable of an unknown rule"
+stderr_has "no.such-rule" "--disable of an unknown rule names it"
+
+# ---- documents that are not JSON objects ---------------------------------------
+
+run --format=json broken.json
+status_is 1 "a document that is not JSON is rejected"
+stdout_matches '^\{"source":"broken.json","document":1,"kind":"create-session","valid":false,"error_code":"BAD_REQUEST","http_status":400,.*"rule":"doc\.syntax"' \
+    "not JSON: BAD_REQUEST, doc.syntax"
+
+run --format=json empty.json
+status_is 1 "an empty document is rejected"
+stdout_matches '"error_code":"BAD_REQUEST".*"rule":"doc\.empty"' "empty: BAD_REQUEST, doc.empty"
+
+run --format=json array.json
+status_is 1 "a document that is not an object is rejected"
+stdout_matches '"error_code":"BAD_REQUEST".*"rule":"doc\.not-object"' "an array: doc.not-object"
+
+# ---- --format=json ---------------------------------------------------------------
+
+run --format=json good.json bad.json
+status_is 1 "json: one document rejected"
+stdout_has_line "$good_json" "json: the valid document's object, exactly"
+if grep -F -q -e "$bad_json_prefix" "$out"; then
+    pass
+else
+    fail "json: the rejected document's object starts with $bad_json_prefix"
+fi
+stdout_lines 3 "json: two documents and the summary"
+if [ "$(grep -c '"summary"' "$out")" -eq 1 ] &&
+    tail -n 1 "$out" | grep -E -q '^\{"summary":\{"documents":2,"valid":1,"rejected":1,"by_error_code":\{"BAD_VALUE":1\},"by_rule":\{.*"order-line\.tax":1[,}].*\}\}$'; then
+    pass
+else
+    fail "json: the last line is the summary, and the only one with a summary key"
+fi
+stderr_empty "json: nothing on stderr"
+sources_are "good.json
+bad.json" "json: results in input order"
+
+# ---- --format=klarna --------------------------------------------------------------
+
+run --format=klarna good.json bad.json good.json
+status_is 1 "klarna: one document rejected"
+stdout_lines 1 "klarna: one body per rejected document"
+stdout_matches '^\{"correlation_id": "[0-9a-f-]{36}", "error_code": "BAD_VALUE", "error_messages": \["Bad value: order_lines\[0\]\.total_tax_amount"\]\}$' \
+    "klarna: Klarna's error body"
+
+run --format=klarna good.json
+status_is 0 "klarna: a valid document"
+stdout_lines 0 "klarna: no body for a valid document"
+
+# ---- standard input ------------------------------------------------------------------
+
+run_in good.json
+status_is 0 "no operand reads standard input"
+
+run_in bad.json -
+status_is 1 "- reads standard input"
+stdout_matches "^<stdin>:$bad_at: error: " "standard input is named <stdin>"
+
+# ---- NDJSON ----------------------------------------------------------------------
+
+{
+    cat good.line && echo
+    echo
+    cat bad.line && echo
+    printf ' \t \n'
+    cat good.line
+} >orders.ndjson # no newline at the end
+
+run orders.ndjson
+status_is 1 "ndjson: one document rejected"
+stdout_matches "^orders.ndjson:3:$line_col: error: .+ \\[order-line\\.tax\\]\$" \
+    "ndjson: LINE is the line in the file"
+stderr_matches '^3 documents, 2 valid, 1 rejected, [0-9]+ warnings$' \
+    "ndjson: blank lines are not documents"
+
+run --format=json orders.ndjson
+stdout_lines 4 "ndjson json: three documents and the summary"
+stdout_matches '^\{"source":"orders.ndjson","document":2,"kind":"create-session","valid":false,.*"line":1,"column":'"$line_col"',' \
+    "ndjson json: document counts from 1 within the source, line within the document"
+stdout_has_line '{"source":"orders.ndjson","document":3,"kind":"create-session","valid":true,"error_code":null,"http_status":null,"error_messages":[],"findings":[]}' \
+    "ndjson json: the last line without a newline is a document"
+
+{
+    cat good.line && printf '\r\n'
+    cat bad.line && printf '\r\n'
+} >crlf.jsonl
+run crlf.jsonl
+status_is 1 "jsonl: read as NDJSON"
+stdout_matches "^crlf.jsonl:2:$line_col: error: " "jsonl: CRLF line ends"
+stderr_has "2 documents, 1 valid, 1 rejected" "jsonl: two documents"
+
+cp orders.ndjson orders.json
+run orders.json
+status_is 1 "without --ndjson a .json file is one document"
+stdout_matches '^orders.json:[0-9]+:[0-9]+: error: .*\[doc\.syntax\]$' "several lines of JSON are not one document"
+
+run --ndjson orders.json
+stderr_has "3 documents, 2 valid, 1 rejected" "--ndjson reads a .json file as NDJSON"
+
+run_in orders.ndjson --ndjson --format=json
+stdout_lines 4 "--ndjson reads standard input as NDJSON"
+sources_are "<stdin>
+<stdin>
+<stdin>" "--ndjson standard input: three documents"
+
+# ---- directories -------------------------------------------------------------------
+
+mkdir -p tree/a tree/sub/deeper tree/empty
+cp good.json tree/b.json
+cp bad.json tree/a.json
+cp good.json tree/a/x.json
+cp orders.ndjson tree/sub/c.ndjson
+cp good.line tree/sub/deeper/d.jsonl
+cp good.json tree/notes.txt
+cp good.json tree/b.json.bak
+
+run --format=json tree
+status_is 1 "a directory: one rejected"
+sources_are "tree/a.json
+tree/a/x.json
+tree/b.json
+tree/sub/c.ndjson
+tree/sub/c.ndjson
+tree/sub/c.ndjson
+tree/sub/deeper/d.jsonl" "a directory: *.json, *.ndjson, *.jsonl, recursively, in strcmp order"
+
+run --format=json tree/sub/ good.json
+sources_are "tree/sub/c.ndjson
+tree/sub/c.ndjson
+tree/sub/c.ndjson
+tree/sub/deeper/d.jsonl
+good.json" "DIR/ and FILE: input order, no doubled slash"
+
+# ---- failures of the tool: exit 2, the rest still checked --------------------------
+
+run --format=json good.json missing.json bad.json
+status_is 2 "an unreadable file"
+stderr_has "missing.json" "an unreadable file is named on stderr"
+sources_are "good.json
+bad.json" "the other inputs are still checked, in order"
+if tail -n 1 "$out" | grep -F -q '{"summary":{"documents":2,'; then
+    pass
+else
+    fail "an unreadable file: the summary counts the documents checked"
+fi
+
+run no-such-dir/
+status_is 2 "a missing directory"
+
+if [ "$(id -u)" -ne 0 ]; then # root reads anything
+    cp good.json secret.json && chmod 000 secret.json
+    run secret.json good.json
+    status_is 2 "a file without read permission"
+    stderr_has "secret.json" "a file without read permission is named"
+    stderr_has "1 documents, 1 valid" "the readable file is still checked"
+fi
+
+# ---- --rules, --strict ---------------------------------------------------------------
+
+run --rules=myshop.rules good.json
+status_is 0 "a warning alone does not reject"
+stdout_matches '^good.json:[0-9]+:[0-9]+: warning: reference "19-402" is not of the form SKU-nnnnnn \[myshop\.sku-reference\]$' \
+    "--rules: the rule of the file runs; warnings print as warning:"
+stderr_has "1 documents, 1 valid, 0 rejected, 1 warnings" "a warning in the summary"
+
+run --strict --rules=myshop.rules good.json
+status_is 1 "--strict: a warning gives exit status 1"
+
+run --strict --rules=myshop.rules --disable=myshop.sku-reference good.json
+status_is 0 "--disable works on the rules of a --rules file"
+
+run --strict good.json
+status_is 0 "--strict without warnings"
+
+run --rules=myshop.rules --rules=myshop2.rules good.json
+status_is 2 "--rules with a missing file"
+stderr_has "myshop2.rules" "--rules: the missing file is named"
+
+run --rules=broken.rules good.json
+status_is 2 "--rules with a wrong rule file"
+stderr_matches '^broken.rules:[0-9]+:[0-9]+: error: ' "--rules: the mistake as FILE:LINE:COL"
+
+# ---- the check context ------------------------------------------------------------------
+
+run --kind=update-session --session=good.json update.json
+status_is 0 "--session"
+
+run --kind=update-session --session=missing.json update.json
+status_is 2 "--session with a missing file"
+stderr_has "missing.json" "--session: the missing file is named"
+
+run --kind=update-session --session=notjson.txt update.json
+status_is 2 "--session with a file that is not JSON"
+
+run --kind=create-order --authorized=good.json good.json
+status_is 0 "--authorized"
+
+run --kind=capture --order=broken.json good.json
+status_is 2 "--order with a file that is not JSON"
+
+run --session-id=3ea2ff1b-6e4f-4b54-a3d0-b0a1e5a5f1a4 --token=2f6c4d3b good.json
+status_is 0 "--session-id and --token"
+
+run --created-at=2024-05-01T10:00:00Z --authorized-at=2024-05-01t11:30:00.25+02:00 \
+    --now='2024-05-01 12:00:00z' good.json
+status_is 0 "RFC 3339 times"
+
+for t in 2024-02-30T00:00:00Z 2024-05-01T24:00:00Z 2024-05-01T12:00:00 \
+    2024-05-01 yesterday 2024-05-01T12:00:00+0200; do
+    run "--now=$t" good.json
+    status_is 2 "--now=$t is not an RFC 3339 time"
+done
+
+echo "cli-test.sh: $passed assertions passed, $failed failed"
+[ "$failed" -eq 0 ]
