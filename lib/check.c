@@ -525,53 +525,56 @@ static int conclude(run *r, ol_report **out, const char *text, size_t len, ol_er
     return OL_OK;
 }
 
-int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kind, const char *json,
-                    size_t len, const ol_context *ctx, ol_error_t *err)
+/* Check the arguments every check takes and set up a run with an empty
+ * report. missing names the input when the caller gave none. */
+static int start_run(run *r, ol_report **out, const ol_ruleset *rs, ol_kind kind,
+                     const ol_context *ctx, const char *missing, ol_error_t *err)
 {
     ol_report *report;
-    run r;
     int rc = check_args(out, rs, kind, ctx, err);
 
-    if (rc == OL_OK && !json && len) {
-        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_check_buffer: text is NULL");
-        rc = OL_EINVAL;
-    }
     if (rc != OL_OK)
         return rc;
+    if (missing) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "%s is NULL", missing);
+        return OL_EINVAL;
+    }
     report = olp_report_new(rs->opts.max_findings);
     if (!report) {
         olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
         return OL_ENOMEM;
     }
-    run_init(&r, rs, kind, report);
+    run_init(r, rs, kind, report);
+    return OL_OK;
+}
+
+int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kind, const char *json,
+                    size_t len, const ol_context *ctx, ol_error_t *err)
+{
+    run r;
+    int rc = start_run(&r, out, rs, kind, ctx,
+                       !json && len ? "ol_check_buffer: the text" : NULL, err);
+
+    if (rc != OL_OK)
+        return rc;
     r.text = json ? json : "";
     r.len = len;
     check_text(&r);
-    rc = conclude(&r, out, json ? json : "", len, err);
-    json_decref((json_t *)r.root);
+    rc = conclude(&r, out, r.text, len, err);
+    json_decref((json_t *)r.root); /* the tree this check parsed */
     return rc;
 }
 
 int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
                   const json_t *payload, const ol_context *ctx, ol_error_t *err)
 {
-    ol_report *report;
     run r;
-    int rc = check_args(out, rs, kind, ctx, err);
+    int rc = start_run(&r, out, rs, kind, ctx, payload ? NULL : "ol_check_json: the payload",
+                       err);
 
-    if (rc == OL_OK && !payload) {
-        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_check_json: payload is NULL");
-        rc = OL_EINVAL;
-    }
     if (rc != OL_OK)
         return rc;
-    report = olp_report_new(rs->opts.max_findings);
-    if (!report) {
-        olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
-        return OL_ENOMEM;
-    }
-    run_init(&r, rs, kind, report);
-    r.root = payload;
+    r.root = payload; /* borrowed: never changed, never released */
     if (document_ok(&r, payload, 0, 0))
         run_rules(&r);
     return conclude(&r, out, NULL, 0, err);
