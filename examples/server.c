@@ -40,10 +40,10 @@ int main(void)
 
     if (ol_ruleset_new(&rules, NULL, NULL) != OL_OK)
         return 2;
-    status = preflight(good, OL_KIND_CREATE_SESSION) &&
-                     !preflight(bad, OL_KIND_CREATE_SESSION)
-                 ? 0
-                 : 1;
+    status =
+        preflight(good, OL_KIND_CREATE_SESSION) && !preflight(bad, OL_KIND_CREATE_SESSION)
+            ? 0
+            : 1;
     json_decref(good);
     json_decref(bad);
     ol_ruleset_free(rules);

@@ -125,7 +125,8 @@ static void location_add_report(run *r, const olp_path *report)
 
 /* The pointer pattern of a needs path: the trail, then its segments, with
  * "*" for a wildcard. */
-static void needs_pattern(run *r, const olp_path *needs, const olp_step *trail, size_t depth)
+static void needs_pattern(run *r, const olp_path *needs, const olp_step *trail,
+                          size_t depth)
 {
     size_t i;
 
@@ -402,7 +403,8 @@ static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
     }
     for (i = 0; i < n; i++) {
         if (r->rc == OL_OK)
-            emit_event(r, OLP_BUILTIN_DUPLICATE_KEY, dups[i].pointer, skip + dups[i].offset,
+            emit_event(r, OLP_BUILTIN_DUPLICATE_KEY, dups[i].pointer,
+                       skip + dups[i].offset,
                        "the key appears more than once in its object");
         olp_free(dups[i].pointer);
     }
@@ -445,7 +447,8 @@ static int document_ok(run *r, const json_t *root, size_t offset, size_t skip)
     size_t limit = r->rs->opts.max_depth;
 
     if (!json_is_object(root)) {
-        document_event(r, OLP_BUILTIN_NOT_OBJECT, offset, "the payload is not a JSON object");
+        document_event(r, OLP_BUILTIN_NOT_OBJECT, offset,
+                       "the payload is not a JSON object");
         return 0;
     }
     if (olp_json_depth(root, limit) > limit) {
@@ -457,7 +460,8 @@ static int document_ok(run *r, const json_t *root, size_t offset, size_t skip)
 
 static size_t first_non_space(const char *s, size_t n, size_t from)
 {
-    while (from < n && (s[from] == ' ' || s[from] == '\t' || s[from] == '\n' || s[from] == '\r'))
+    while (from < n &&
+           (s[from] == ' ' || s[from] == '\t' || s[from] == '\n' || s[from] == '\r'))
         from++;
     return from;
 }
@@ -471,7 +475,8 @@ static void check_text(run *r)
 
     if (len >= 3 && memcmp(text, utf8_bom, 3) == 0) {
         skip = 3;
-        emit_event(r, OLP_BUILTIN_BOM, "", 0, "a UTF-8 byte-order mark before the JSON text");
+        emit_event(r, OLP_BUILTIN_BOM, "", 0,
+                   "a UTF-8 byte-order mark before the JSON text");
     }
     if (len - skip > r->rs->opts.max_bytes) {
         snprintf(what, sizeof(what), "%zu bytes, more than the limit of %zu", len - skip,
@@ -509,7 +514,8 @@ static int check_args(ol_report **out, const ol_ruleset *rs, ol_kind kind,
 }
 
 /* Finish a run: order and place the findings, hand over the report. */
-static int conclude(run *r, ol_report **out, const char *text, size_t len, ol_error_t *err)
+static int conclude(run *r, ol_report **out, const char *text, size_t len,
+                    ol_error_t *err)
 {
     size_t skip = text && len >= 3 && memcmp(text, utf8_bom, 3) == 0 ? 3 : 0;
 
@@ -569,8 +575,8 @@ int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
                   const json_t *payload, const ol_context *ctx, ol_error_t *err)
 {
     run r;
-    int rc = start_run(&r, out, rs, kind, ctx, payload ? NULL : "ol_check_json: the payload",
-                       err);
+    int rc = start_run(&r, out, rs, kind, ctx,
+                       payload ? NULL : "ol_check_json: the payload", err);
 
     if (rc != OL_OK)
         return rc;

@@ -55,7 +55,10 @@ static void skip_ws(scanner *sc)
     }
 }
 
-static int peek(const scanner *sc) { return sc->pos < sc->len ? (unsigned char)sc->text[sc->pos] : -1; }
+static int peek(const scanner *sc)
+{
+    return sc->pos < sc->len ? (unsigned char)sc->text[sc->pos] : -1;
+}
 
 static int hex_value(int c)
 {
@@ -143,12 +146,24 @@ static void decode_escape(scanner *sc, olp_buf *out)
         return;
     sc->pos++;
     switch (c) {
-    case 'b': olp_buf_append(out, "\b", 1); break;
-    case 'f': olp_buf_append(out, "\f", 1); break;
-    case 'n': olp_buf_append(out, "\n", 1); break;
-    case 'r': olp_buf_append(out, "\r", 1); break;
-    case 't': olp_buf_append(out, "\t", 1); break;
-    case 'u': decode_unicode_escape(sc, out); break;
+    case 'b':
+        olp_buf_append(out, "\b", 1);
+        break;
+    case 'f':
+        olp_buf_append(out, "\f", 1);
+        break;
+    case 'n':
+        olp_buf_append(out, "\n", 1);
+        break;
+    case 'r':
+        olp_buf_append(out, "\r", 1);
+        break;
+    case 't':
+        olp_buf_append(out, "\t", 1);
+        break;
+    case 'u':
+        decode_unicode_escape(sc, out);
+        break;
     default: {
         char ch = (char)c;
         olp_buf_append(out, &ch, 1);
@@ -293,7 +308,8 @@ static void report_duplicates(scanner *sc, key_entry *keys, size_t n)
         return;
     qsort(keys, n, sizeof(*keys), key_cmp);
     for (i = 1; i < n; i++) {
-        if (keys[i].len == keys[i - 1].len && memcmp(keys[i].key, keys[i - 1].key, keys[i].len) == 0)
+        if (keys[i].len == keys[i - 1].len &&
+            memcmp(keys[i].key, keys[i - 1].key, keys[i].len) == 0)
             add_duplicate(sc, &keys[i]);
     }
 }
@@ -352,7 +368,8 @@ static void scan_members(scanner *sc, int depth)
         key_offset = sc->pos;
         olp_buf_reset(&key);
         scan_string(sc, &key);
-        if (key.oom || (sc->find_dups && remember_key(sc, &keys, &nkeys, &cap, &key, key_offset)))
+        if (key.oom ||
+            (sc->find_dups && remember_key(sc, &keys, &nkeys, &cap, &key, key_offset)))
             sc->oom = 1;
         skip_ws(sc);
         if (peek(sc) == ':')
@@ -406,7 +423,8 @@ static void scan_value(scanner *sc, int depth)
     if (sc->targets)
         visit_value(sc, sc->pos);
     c = peek(sc);
-    if (sc->depth_limit && (c == '{' || c == '[') && (size_t)depth + 1 > sc->depth_limit) {
+    if (sc->depth_limit && (c == '{' || c == '[') &&
+        (size_t)depth + 1 > sc->depth_limit) {
         sc->found_deep = 1;
         sc->deep_offset = sc->pos;
         sc->pos = sc->len; /* found: stop the scan */
@@ -433,8 +451,8 @@ static void scanner_init(scanner *sc, const char *text, size_t len)
     olp_buf_append(&sc->pointer, "", 0);
 }
 
-int olp_locate_pointers(const char *text, size_t len, const char *const *pointers, size_t n,
-                        size_t *offsets)
+int olp_locate_pointers(const char *text, size_t len, const char *const *pointers,
+                        size_t n, size_t *offsets)
 {
     scanner sc;
     size_t i;
@@ -543,7 +561,8 @@ size_t olp_json_depth(const json_t *v, size_t limit)
             deepest = d > deepest ? d : deepest;
         }
     } else {
-        json_object_foreach((json_t *)v, key, child) {
+        json_object_foreach((json_t *)v, key, child)
+        {
             d = olp_json_depth(child, limit - 1);
             deepest = d > deepest ? d : deepest;
             if (deepest >= limit)

@@ -56,8 +56,8 @@ void olp_buf_init(olp_buf *b);
 void olp_buf_append(olp_buf *b, const char *s, size_t n);
 void olp_buf_puts(olp_buf *b, const char *s);
 void olp_buf_printf(olp_buf *b, const char *fmt, ...) OLP_PRINTF(2, 3);
-void olp_buf_reset(olp_buf *b);            /* len = 0, keeps memory */
-char *olp_buf_take(olp_buf *b);            /* hand over data (NULL if oom) */
+void olp_buf_reset(olp_buf *b); /* len = 0, keeps memory */
+char *olp_buf_take(olp_buf *b); /* hand over data (NULL if oom) */
 void olp_buf_free(olp_buf *b);
 
 /* Append s as a JSON string literal (quotes and escapes). */
@@ -78,10 +78,10 @@ typedef enum olp_vtype {
     OLP_V_BOOL,
     OLP_V_INT,
     OLP_V_REAL,
-    OLP_V_STR,   /* str.s/str.len: borrowed from the tree or the expression */
-    OLP_V_JSON,  /* an array or object of the tree (json) */
-    OLP_V_LIST,  /* a literal list of the rule file (list) */
-    OLP_V_NODES  /* what a wildcard or filter path selects (nodes), lazily */
+    OLP_V_STR,  /* str.s/str.len: borrowed from the tree or the expression */
+    OLP_V_JSON, /* an array or object of the tree (json) */
+    OLP_V_LIST, /* a literal list of the rule file (list) */
+    OLP_V_NODES /* what a wildcard or filter path selects (nodes), lazily */
 } olp_vtype;
 
 typedef struct olp_list {
@@ -110,15 +110,15 @@ typedef struct olp_value {
 
 /* Where an expression is evaluated. The engine fills it; expr.c reads it. */
 typedef struct olp_eval {
-    const olp_rulebook *book;       /* tables and defs */
-    const json_t *root;             /* $ */
-    const json_t *current;          /* @ */
-    pcre2_match_context *mctx;      /* match limits (shared, read-only) */
-    pcre2_match_data **md;          /* created on first use by expr.c, freed by the engine */
-    const char *path;               /* {path}: Klarna path of the reported value */
-    const char *pointer;            /* {pointer} */
-    const char *detail;             /* {detail}: what a built-in event found */
-    int oom;                        /* set by expr.c when an allocation failed */
+    const olp_rulebook *book;  /* tables and defs */
+    const json_t *root;        /* $ */
+    const json_t *current;     /* @ */
+    pcre2_match_context *mctx; /* match limits (shared, read-only) */
+    pcre2_match_data **md;     /* created on first use by expr.c, freed by the engine */
+    const char *path;          /* {path}: Klarna path of the reported value */
+    const char *pointer;       /* {pointer} */
+    const char *detail;        /* {detail}: what a built-in event found */
+    int oom;                   /* set by expr.c when an allocation failed */
 } olp_eval;
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);
@@ -134,10 +134,10 @@ void olp_value_render(olp_value v, olp_buf *out);
 /* ---- expr.c: paths ------------------------------------------------------ */
 
 typedef enum olp_seg_type {
-    OLP_SEG_KEY,    /* .name */
-    OLP_SEG_INDEX,  /* [N] */
-    OLP_SEG_WILD,   /* [*] */
-    OLP_SEG_FILTER  /* [?(expr)] */
+    OLP_SEG_KEY,   /* .name */
+    OLP_SEG_INDEX, /* [N] */
+    OLP_SEG_WILD,  /* [*] */
+    OLP_SEG_FILTER /* [?(expr)] */
 } olp_seg_type;
 
 typedef struct olp_seg {
@@ -198,21 +198,21 @@ typedef struct olp_rule {
     olp_builtin builtin; /* OLP_BUILTIN_NONE for an ordinary rule */
     olp_path **at;       /* nat paths; at least one ($) for ordinary rules */
     size_t nat;
-    olp_expr *when;      /* NULL: always */
-    olp_path **needs;    /* relative paths; may hold [*] */
+    olp_expr *when;   /* NULL: always */
+    olp_path **needs; /* relative paths; may hold [*] */
     size_t nneeds;
     olp_expr *assertion; /* NULL only for built-in events */
     olp_path *report;    /* relative, no wildcards; NULL means @ */
     ol_severity severity;
-    char *code;          /* "BAD_VALUE", "BAD_REQUEST", "NOT_FOUND" */
-    int http;            /* 400, 404, 409 */
+    char *code; /* "BAD_VALUE", "BAD_REQUEST", "NOT_FOUND" */
+    int http;   /* 400, 404, 409 */
     olp_template *klarna;
     olp_template *message;
-    olp_template *hint;  /* NULL: none */
+    olp_template *hint; /* NULL: none */
     char *explain;
-    char *file;          /* where the rule was defined */
+    char *file; /* where the rule was defined */
     int line;
-    int disabled;        /* set by ol_ruleset_disable */
+    int disabled; /* set by ol_ruleset_disable */
 } olp_rule;
 
 /* The rules, tables and defs of everything loaded into one ruleset. */
@@ -294,12 +294,12 @@ size_t olp_json_depth(const json_t *v, size_t limit);
 
 typedef struct olp_finding_in {
     const olp_rule *rule;
-    const char *pointer;    /* built from the trail */
-    const char *path;       /* Klarna's form */
+    const char *pointer; /* built from the trail */
+    const char *path;    /* Klarna's form */
     const char *message;
     const char *klarna;
     const char *hint;
-    int has_offset;         /* the offset is known already (events) */
+    int has_offset; /* the offset is known already (events) */
     size_t offset;
 } olp_finding_in;
 

@@ -77,15 +77,17 @@ OL_EXTERN const char *ol_version(void);
  * memset before use.
  */
 typedef struct ol_error_t {
-    int code;          /* the OL_E* code, OL_OK when nothing went wrong */
-    int line;          /* 1-based line in source, 0 when not about a text */
-    int column;        /* 1-based column (characters), 0 when not known */
-    size_t position;   /* byte offset in source */
+    int code;        /* the OL_E* code, OL_OK when nothing went wrong */
+    int line;        /* 1-based line in source, 0 when not about a text */
+    int column;      /* 1-based column (characters), 0 when not known */
+    size_t position; /* byte offset in source */
     char source[OL_ERROR_SOURCE_LENGTH]; /* file or buffer name, or "" */
     char text[OL_ERROR_TEXT_LENGTH];     /* what went wrong, one line */
 } ol_error_t;
 
+/* clang-format off */
 #define OL_ERROR_INIT {0, 0, 0, 0, "", ""}
+/* clang-format on */
 
 /** Static text for a return code; never NULL. */
 OL_EXTERN const char *ol_strerror(int code);
@@ -125,14 +127,16 @@ OL_EXTERN int ol_kind_parse(ol_kind *out, const char *name);
  * ol_options_init(); a zero limit means "the default".
  */
 typedef struct ol_options {
-    unsigned int version;   /* OL_OPTIONS_VERSION */
-    size_t max_bytes;       /* largest document; default 16 MiB */
-    size_t max_depth;       /* deepest nesting; default 64 */
-    size_t max_findings;    /* findings kept per document; default 200 */
-    int no_builtin_rules;   /* nonzero: start from an empty table */
+    unsigned int version; /* OL_OPTIONS_VERSION */
+    size_t max_bytes;     /* largest document; default 16 MiB */
+    size_t max_depth;     /* deepest nesting; default 64 */
+    size_t max_findings;  /* findings kept per document; default 200 */
+    int no_builtin_rules; /* nonzero: start from an empty table */
 } ol_options;
 
+/* clang-format off */
 #define OL_OPTIONS_INIT {OL_OPTIONS_VERSION, 0, 0, 0, 0}
+/* clang-format on */
 
 /** Fill opts with the defaults. Returns OL_EINVAL for an unknown version. */
 OL_EXTERN int ol_options_init(ol_options *opts, unsigned int version);
@@ -164,7 +168,8 @@ OL_EXTERN int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char
 /** Switch a rule off by id. Returns OL_ENOTFOUND when no rule has that id. */
 OL_EXTERN int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err);
 
-/** Free a ruleset. NULL is a no-op. Reports made with it stay valid (they own their strings). */
+/** Free a ruleset. NULL is a no-op. Reports made with it stay valid (they own their
+ * strings). */
 OL_EXTERN void ol_ruleset_free(ol_ruleset *rs);
 
 /* ------------------------------------------------------------------------ */
@@ -182,20 +187,22 @@ OL_EXTERN void ol_ruleset_free(ol_ruleset *rs);
  * Times are seconds since the Unix epoch, OL_TIME_UNSET when not given.
  */
 typedef struct ol_context {
-    unsigned int version;       /* OL_CONTEXT_VERSION */
-    const json_t *session;      /* the session an update (or SDK call) changes */
-    const json_t *authorized;   /* the data authorized before a create-order */
-    const json_t *order;        /* the order a capture or refund acts on */
-    const char *session_id;     /* the session id in the request path */
-    const char *token;          /* the authorization token in the path */
-    int64_t created_at;         /* when the session was created */
-    int64_t authorized_at;      /* when the token was issued */
-    int64_t now;                /* the time the request would be sent */
+    unsigned int version;     /* OL_CONTEXT_VERSION */
+    const json_t *session;    /* the session an update (or SDK call) changes */
+    const json_t *authorized; /* the data authorized before a create-order */
+    const json_t *order;      /* the order a capture or refund acts on */
+    const char *session_id;   /* the session id in the request path */
+    const char *token;        /* the authorization token in the path */
+    int64_t created_at;       /* when the session was created */
+    int64_t authorized_at;    /* when the token was issued */
+    int64_t now;              /* the time the request would be sent */
 } ol_context;
 
-#define OL_CONTEXT_INIT                                                                  \
-    {OL_CONTEXT_VERSION, NULL, NULL, NULL, NULL, NULL, OL_TIME_UNSET, OL_TIME_UNSET,       \
+/* clang-format off */
+#define OL_CONTEXT_INIT \
+    {OL_CONTEXT_VERSION, NULL, NULL, NULL, NULL, NULL, OL_TIME_UNSET, OL_TIME_UNSET, \
      OL_TIME_UNSET}
+/* clang-format on */
 
 /* ------------------------------------------------------------------------ */
 /* Checking                                                                  */
@@ -238,17 +245,17 @@ OL_EXTERN const char *ol_severity_name(ol_severity severity);
  * never allocate or copy one by value.
  */
 typedef struct ol_finding {
-    const char *rule;           /* stable rule id, "order-line.tax" */
+    const char *rule; /* stable rule id, "order-line.tax" */
     ol_severity severity;
-    const char *pointer;        /* RFC 6901, "/order_lines/2/total_tax_amount"; "" = root */
-    const char *path;           /* Klarna's form, "order_lines[2].total_tax_amount" */
-    int line;                   /* 1-based; 0 when checked from a json_t */
-    int column;                 /* 1-based, in characters; 0 when unknown */
-    size_t offset;              /* byte offset of the value in the text */
-    const char *message;        /* what was expected and what was found */
-    const char *hint;           /* how to fix it; "" when the rule has none */
-    const char *error_code;     /* Klarna's error_code, "BAD_VALUE" */
-    int http_status;            /* 400, 404 or 409 */
+    const char *pointer;    /* RFC 6901, "/order_lines/2/total_tax_amount"; "" = root */
+    const char *path;       /* Klarna's form, "order_lines[2].total_tax_amount" */
+    int line;               /* 1-based; 0 when checked from a json_t */
+    int column;             /* 1-based, in characters; 0 when unknown */
+    size_t offset;          /* byte offset of the value in the text */
+    const char *message;    /* what was expected and what was found */
+    const char *hint;       /* how to fix it; "" when the rule has none */
+    const char *error_code; /* Klarna's error_code, "BAD_VALUE" */
+    int http_status;        /* 400, 404 or 409 */
     const char *klarna_message; /* Klarna's message, "Bad value: order_amount" */
 } ol_finding;
 
@@ -274,7 +281,8 @@ OL_EXTERN const char *ol_report_error_code(const ol_report *r);
 /** The HTTP status of that answer (400, 404, 409), 0 when valid. */
 OL_EXTERN int ol_report_http_status(const ol_report *r);
 
-/** Number of Klarna error_messages: those of the chosen answer, in document order, without repeats. */
+/** Number of Klarna error_messages: those of the chosen answer, in document order,
+ * without repeats. */
 OL_EXTERN size_t ol_report_message_count(const ol_report *r);
 
 /** The i-th of those messages (borrowed), or NULL when out of range. */

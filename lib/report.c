@@ -11,9 +11,9 @@
 
 typedef struct item {
     ol_finding pub;
-    size_t seq;      /* order of addition: rule order, the tie-breaker */
-    int has_offset;  /* offset known before locating (built-in events) */
-    size_t *rank;    /* the pointer's position in tree order */
+    size_t seq;     /* order of addition: rule order, the tie-breaker */
+    int has_offset; /* offset known before locating (built-in events) */
+    size_t *rank;   /* the pointer's position in tree order */
     size_t nrank;
 } item;
 
@@ -201,7 +201,8 @@ int olp_report_has_error_under(const ol_report *r, const char *pattern)
         while (match && next_segment(&p, &ps, &plen)) {
             if (!next_segment(&f, &fs, &flen))
                 match = 0;
-            else if (!(plen == 1 && ps[0] == '*') && (plen != flen || memcmp(ps, fs, plen)))
+            else if (!(plen == 1 && ps[0] == '*') &&
+                     (plen != flen || memcmp(ps, fs, plen)))
                 match = 0;
         }
         if (match)
@@ -214,7 +215,8 @@ int olp_report_has_error_under(const ol_report *r, const char *pattern)
 
 /* The member named by seg, and its index in the object's iteration order
  * (the order of the text: jansson keeps insertion order). */
-static const json_t *member_at(const json_t *obj, const char *seg, size_t len, size_t *rank)
+static const json_t *member_at(const json_t *obj, const char *seg, size_t len,
+                               size_t *rank)
 {
     void *iter = json_object_iter((json_t *)obj);
     size_t i;
@@ -348,7 +350,8 @@ static int answer_of(const item *it)
     size_t i;
 
     for (i = 0; i < NANSWERS; i++) {
-        if (strcmp(answers[i].code, it->pub.error_code) == 0 && answers[i].http == it->pub.http_status)
+        if (strcmp(answers[i].code, it->pub.error_code) == 0 &&
+            answers[i].http == it->pub.http_status)
             return (int)i;
     }
     return (int)NANSWERS; /* an unusual pairing: after the known ones */

@@ -107,7 +107,8 @@ int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char *text, si
                           ol_error_t *err)
 {
     if (!rs || (!text && len)) {
-        olp_error_set(err, OL_EINVAL, name, 0, 0, 0, "ol_ruleset_add_buffer: bad argument");
+        olp_error_set(err, OL_EINVAL, name, 0, 0, 0,
+                      "ol_ruleset_add_buffer: bad argument");
         return OL_EINVAL;
     }
     return olp_rulebook_add(&rs->book, name ? name : "<buffer>", text ? text : "", len,

@@ -22,7 +22,8 @@ static const char events[] =
     "  klarna \"Malformed JSON: {detail}\" message \"{detail}\" explain \"x\"\n"
     "rule doc.bom builtin bom kinds all severity warning code BAD_REQUEST\n"
     "  message \"{detail}\" explain \"x\"\n"
-    "rule doc.duplicate-key builtin duplicate-key kinds all severity warning code BAD_VALUE\n"
+    "rule doc.duplicate-key builtin duplicate-key kinds all severity warning code "
+    "BAD_VALUE\n"
     "  message \"{detail}\" explain \"x\"\n";
 
 static const char rules[] =
@@ -37,12 +38,15 @@ static const char rules[] =
     "  message \"expected {qty * price}, found {total}\" explain \"x\"\n"
     "rule t.sum kinds all at $ when has(amount) needs amount lines[*].total\n"
     "  assert amount == sum(lines[*].total)\n"
-    "  report amount severity error code BAD_VALUE message \"sum {sum(lines[*].total)}\"\n"
+    "  report amount severity error code BAD_VALUE message \"sum "
+    "{sum(lines[*].total)}\"\n"
     "  explain \"x\"\n"
     "rule t.name-warning kinds all at lines[*].name assert len(@) <= 3\n"
-    "  severity warning code BAD_VALUE klarna \"Bad value: {path} (size must be between 0 and 3)\"\n"
+    "  severity warning code BAD_VALUE klarna \"Bad value: {path} (size must be between "
+    "0 and 3)\"\n"
     "  message \"{len(@)} characters\" hint \"shorten it\" explain \"x\"\n"
-    "rule t.missing-id kinds all at $ when has(id) assert false severity error code NOT_FOUND\n"
+    "rule t.missing-id kinds all at $ when has(id) assert false severity error code "
+    "NOT_FOUND\n"
     "  klarna \"Invalid session id\" message \"id given\" explain \"x\"\n";
 
 static ol_ruleset *rs;
@@ -56,7 +60,8 @@ static void setup(void)
     opts.max_depth = 8;
     opts.max_bytes = 4096;
     ck_assert_int_eq(ol_ruleset_new(&rs, &opts, &err), OL_OK);
-    ck_assert_msg(ol_ruleset_add_buffer(rs, "events", events, strlen(events), &err) == OL_OK,
+    ck_assert_msg(ol_ruleset_add_buffer(rs, "events", events, strlen(events), &err) ==
+                      OL_OK,
                   "%s:%d:%d: %s", err.source, err.line, err.column, err.text);
     ck_assert_msg(ol_ruleset_add_buffer(rs, "rules", rules, strlen(rules), &err) == OL_OK,
                   "%s:%d:%d: %s", err.source, err.line, err.column, err.text);
@@ -73,12 +78,16 @@ static ol_report *check_kind(const char *text, ol_kind kind)
     ol_report *r = NULL;
     ol_error_t err = OL_ERROR_INIT;
 
-    ck_assert_int_eq(ol_check_buffer(&r, rs, kind, text, strlen(text), NULL, &err), OL_OK);
+    ck_assert_int_eq(ol_check_buffer(&r, rs, kind, text, strlen(text), NULL, &err),
+                     OL_OK);
     ck_assert_ptr_nonnull(r);
     return r;
 }
 
-static ol_report *check(const char *text) { return check_kind(text, OL_KIND_CREATE_SESSION); }
+static ol_report *check(const char *text)
+{
+    return check_kind(text, OL_KIND_CREATE_SESSION);
+}
 
 /* "rule pointer line:col" of finding i. */
 static const char *where(const ol_report *r, size_t i)
@@ -93,7 +102,8 @@ static const char *where(const ol_report *r, size_t i)
 
 START_TEST(test_valid_document_has_no_findings)
 {
-    ol_report *r = check("{\"amount\": 6, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 6}]}");
+    ol_report *r =
+        check("{\"amount\": 6, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 6}]}");
 
     ck_assert_uint_eq(ol_report_count(r), 0);
     ck_assert(ol_report_valid(r));
@@ -103,7 +113,8 @@ END_TEST
 
 START_TEST(test_line_arithmetic_and_sum)
 {
-    ol_report *r = check("{\"amount\": 7,\n \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 7}]}");
+    ol_report *r =
+        check("{\"amount\": 7,\n \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 7}]}");
     const ol_finding *f;
 
     ck_assert_uint_eq(ol_report_count(r), 1);
@@ -123,7 +134,8 @@ START_TEST(test_needs_skips_arithmetic_on_bad_input)
 {
     /* qty is negative: one finding, not also the line total (which needs
      * qty, and comes after the qty rule in the table) */
-    ol_report *r = check("{\"amount\": 9, \"lines\": [{\"qty\": -1, \"price\": 3, \"total\": 9}]}");
+    ol_report *r =
+        check("{\"amount\": 9, \"lines\": [{\"qty\": -1, \"price\": 3, \"total\": 9}]}");
 
     ck_assert_uint_eq(ol_report_count(r), 1);
     ck_assert_str_eq(where(r, 0), "t.qty-int /lines/0/qty 1:33");
@@ -136,7 +148,8 @@ START_TEST(test_needs_sees_only_earlier_rules)
     /* t.sum needs lines[*].total, but t.line-total's finding there comes
      * from an earlier rule only when that rule ran first: it did, so the
      * sum is skipped although 5 != 7 */
-    ol_report *r = check("{\"amount\": 5, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 7}]}");
+    ol_report *r =
+        check("{\"amount\": 5, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 7}]}");
 
     ck_assert_uint_eq(ol_report_count(r), 1);
     ck_assert_str_eq(ol_report_get(r, 0)->rule, "t.line-total");
@@ -147,7 +160,8 @@ END_TEST
 START_TEST(test_wrong_types_are_not_arithmetic)
 {
     /* a real amount is the type rule's finding; the sum rule waits for it */
-    ol_report *r = check("{\"amount\": 6.0, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 6}]}");
+    ol_report *r =
+        check("{\"amount\": 6.0, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 6}]}");
 
     ck_assert_uint_eq(ol_report_count(r), 1);
     ck_assert_str_eq(ol_report_get(r, 0)->rule, "t.amount-int");
@@ -160,7 +174,8 @@ START_TEST(test_undefined_means_the_rule_does_not_apply)
 {
     /* price is a string: qty * price cannot be computed, and no rule says
      * price must be an integer here, so nothing is reported */
-    ol_report *r = check("{\"amount\": 6, \"lines\": [{\"qty\": 2, \"price\": \"3\", \"total\": 6}]}");
+    ol_report *r = check(
+        "{\"amount\": 6, \"lines\": [{\"qty\": 2, \"price\": \"3\", \"total\": 6}]}");
 
     ck_assert_uint_eq(ol_report_count(r), 0);
     ol_report_free(r);
@@ -218,14 +233,16 @@ END_TEST
 
 START_TEST(test_warning_keeps_document_valid)
 {
-    ol_report *r = check("{\"amount\": 0, \"lines\": [{\"qty\": 0, \"price\": 1, \"total\": 0, "
-                         "\"name\": \"long\"}]}");
+    ol_report *r =
+        check("{\"amount\": 0, \"lines\": [{\"qty\": 0, \"price\": 1, \"total\": 0, "
+              "\"name\": \"long\"}]}");
     const ol_finding *f;
 
     ck_assert_uint_eq(ol_report_count(r), 1);
     f = ol_report_get(r, 0);
     ck_assert_int_eq(f->severity, OL_SEVERITY_WARNING);
-    ck_assert_str_eq(f->klarna_message, "Bad value: lines[0].name (size must be between 0 and 3)");
+    ck_assert_str_eq(f->klarna_message,
+                     "Bad value: lines[0].name (size must be between 0 and 3)");
     ck_assert_str_eq(f->hint, "shorten it");
     ck_assert(ol_report_valid(r));
     ck_assert_ptr_null(ol_report_error_code(r));
@@ -292,7 +309,8 @@ START_TEST(test_syntax_detail_names_the_place)
 {
     ol_report *r = check("{\n  \"amount\": 1,\n  \"x\": tru\n}");
 
-    ck_assert_msg(strstr(ol_report_get(r, 0)->klarna_message, "at line 3 column 8") != NULL,
+    ck_assert_msg(strstr(ol_report_get(r, 0)->klarna_message, "at line 3 column 8") !=
+                      NULL,
                   "%s", ol_report_get(r, 0)->klarna_message);
     ol_report_free(r);
 }
@@ -346,8 +364,8 @@ START_TEST(test_nul_in_buffer_is_not_the_end)
     const char text[] = "{\"amount\": 1}\0{";
     ol_error_t err = OL_ERROR_INIT;
 
-    ck_assert_int_eq(ol_check_buffer(&r, rs, OL_KIND_CREATE_SESSION, text, sizeof(text) - 1,
-                                     NULL, &err),
+    ck_assert_int_eq(ol_check_buffer(&r, rs, OL_KIND_CREATE_SESSION, text,
+                                     sizeof(text) - 1, NULL, &err),
                      OL_OK);
     ck_assert_str_eq(ol_report_get(r, 0)->rule, "doc.syntax");
     ol_report_free(r);
@@ -358,13 +376,15 @@ END_TEST
 
 START_TEST(test_check_json_matches_check_buffer)
 {
-    const char *text = "{\"amount\": 7, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 6, "
-                       "\"name\": \"abcd\"}]}";
+    const char *text =
+        "{\"amount\": 7, \"lines\": [{\"qty\": 2, \"price\": 3, \"total\": 6, "
+        "\"name\": \"abcd\"}]}";
     json_t *tree = json_loads(text, 0, NULL);
     ol_report *a = check(text), *b = NULL;
     size_t i;
 
-    ck_assert_int_eq(ol_check_json(&b, rs, OL_KIND_CREATE_SESSION, tree, NULL, NULL), OL_OK);
+    ck_assert_int_eq(ol_check_json(&b, rs, OL_KIND_CREATE_SESSION, tree, NULL, NULL),
+                     OL_OK);
     ck_assert_uint_eq(ol_report_count(a), ol_report_count(b));
     ck_assert_uint_eq(ol_report_count(a), 2);
     for (i = 0; i < ol_report_count(a); i++) {
@@ -385,7 +405,8 @@ START_TEST(test_check_json_not_object)
     json_t *arr = json_array();
     ol_report *r = NULL;
 
-    ck_assert_int_eq(ol_check_json(&r, rs, OL_KIND_CREATE_SESSION, arr, NULL, NULL), OL_OK);
+    ck_assert_int_eq(ol_check_json(&r, rs, OL_KIND_CREATE_SESSION, arr, NULL, NULL),
+                     OL_OK);
     ck_assert_str_eq(ol_report_get(r, 0)->rule, "doc.not-object");
     ck_assert_int_eq(ol_report_get(r, 0)->line, 0);
     ol_report_free(r);
@@ -399,19 +420,23 @@ START_TEST(test_bad_arguments)
     ol_error_t err = OL_ERROR_INIT;
     ol_context ctx = OL_CONTEXT_INIT;
 
-    ck_assert_int_eq(ol_check_buffer(&r, NULL, OL_KIND_CREATE_SESSION, "{}", 2, NULL, &err),
-                     OL_EINVAL);
+    ck_assert_int_eq(
+        ol_check_buffer(&r, NULL, OL_KIND_CREATE_SESSION, "{}", 2, NULL, &err),
+        OL_EINVAL);
     ck_assert_ptr_null(r);
     ck_assert_int_eq(err.code, OL_EINVAL);
-    ck_assert_int_eq(ol_check_buffer(&r, rs, OL_KIND_COUNT_, "{}", 2, NULL, NULL), OL_EINVAL);
+    ck_assert_int_eq(ol_check_buffer(&r, rs, OL_KIND_COUNT_, "{}", 2, NULL, NULL),
+                     OL_EINVAL);
     ck_assert_int_eq(ol_check_buffer(&r, rs, OL_KIND_CREATE_SESSION, NULL, 2, NULL, NULL),
                      OL_EINVAL);
-    ck_assert_int_eq(ol_check_json(&r, rs, OL_KIND_CREATE_SESSION, NULL, NULL, NULL), OL_EINVAL);
+    ck_assert_int_eq(ol_check_json(&r, rs, OL_KIND_CREATE_SESSION, NULL, NULL, NULL),
+                     OL_EINVAL);
     ctx.version = 99;
     ck_assert_int_eq(ol_check_buffer(&r, rs, OL_KIND_CREATE_SESSION, "{}", 2, &ctx, NULL),
                      OL_EINVAL);
-    ck_assert_int_eq(ol_check_buffer(NULL, rs, OL_KIND_CREATE_SESSION, "{}", 2, NULL, NULL),
-                     OL_EINVAL);
+    ck_assert_int_eq(
+        ol_check_buffer(NULL, rs, OL_KIND_CREATE_SESSION, "{}", 2, NULL, NULL),
+        OL_EINVAL);
 }
 END_TEST
 
@@ -423,10 +448,10 @@ START_TEST(test_builtin_table_loads)
     ol_error_t err = OL_ERROR_INIT;
     ol_report *r = NULL;
 
-    ck_assert_msg(ol_ruleset_new(&builtin, NULL, &err) == OL_OK, "%s:%d:%d: %s", err.source,
-                  err.line, err.column, err.text);
-    ck_assert_int_eq(ol_check_buffer(&r, builtin, OL_KIND_CREATE_SESSION, "{}", 2, NULL, &err),
-                     OL_OK);
+    ck_assert_msg(ol_ruleset_new(&builtin, NULL, &err) == OL_OK, "%s:%d:%d: %s",
+                  err.source, err.line, err.column, err.text);
+    ck_assert_int_eq(
+        ol_check_buffer(&r, builtin, OL_KIND_CREATE_SESSION, "{}", 2, NULL, &err), OL_OK);
     ck_assert(!ol_report_valid(r)); /* the required fields are missing */
     ol_report_free(r);
     ol_ruleset_free(builtin);
@@ -441,7 +466,8 @@ START_TEST(test_rule_file_errors_leave_the_ruleset_unchanged)
                       "rule x.bad kinds all assert 1 + severity error code BAD_VALUE\n";
     ol_report *r;
 
-    ck_assert_int_eq(ol_ruleset_add_buffer(rs, "bad.rules", bad, strlen(bad), &err), OL_ERULES);
+    ck_assert_int_eq(ol_ruleset_add_buffer(rs, "bad.rules", bad, strlen(bad), &err),
+                     OL_ERULES);
     ck_assert_str_eq(err.source, "bad.rules");
     ck_assert_int_eq(err.line, 3);
     ck_assert_int_gt(err.column, 0);

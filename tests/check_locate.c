@@ -156,7 +156,8 @@ END_TEST
 START_TEST(test_truncated_text_does_not_overrun)
 {
     /* not valid JSON: the scanner must stop at the end, not crash */
-    static const char *const texts[] = {"{\"a\": [1, {\"b\": \"x", "{\"a", "[", "\"\\u12", "{\"k\":"};
+    static const char *const texts[] = {"{\"a\": [1, {\"b\": \"x", "{\"a", "[", "\"\\u12",
+                                        "{\"k\":"};
     size_t i, off;
     olp_duplicate *d;
     size_t n;

@@ -21,7 +21,8 @@ static olp_rule make_rule(const char *id, ol_severity sev, const char *code, int
     return r;
 }
 
-static void add(ol_report *rep, const olp_rule *rule, const char *pointer, const char *klarna)
+static void add(ol_report *rep, const olp_rule *rule, const char *pointer,
+                const char *klarna)
 {
     olp_finding_in f;
 
@@ -36,8 +37,8 @@ static void add(ol_report *rep, const olp_rule *rule, const char *pointer, const
 
 static json_t *tree(void)
 {
-    json_t *t = json_loads("{\"z\": 1, \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}], \"m\": 2}", 0,
-                           NULL);
+    json_t *t = json_loads(
+        "{\"z\": 1, \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}], \"m\": 2}", 0, NULL);
     ck_assert_ptr_nonnull(t);
     return t;
 }
@@ -162,12 +163,14 @@ START_TEST(test_klarna_body_exact)
     add(rep, &e, "", "Bad value: order_lines[0].name (size must be between 1 and 255)");
     add(rep, &e, "", "Bad value: \"q\"\n");
     ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
-    ck_assert_int_eq(ol_report_klarna_json_ex(rep, "00000000-0000-4000-8000-000000000000", &body),
-                     OL_OK);
-    ck_assert_str_eq(body, "{\"correlation_id\": \"00000000-0000-4000-8000-000000000000\", "
-                           "\"error_code\": \"BAD_VALUE\", \"error_messages\": "
-                           "[\"Bad value: order_lines[0].name (size must be between 1 and 255)\", "
-                           "\"Bad value: \\\"q\\\"\\n\"]}");
+    ck_assert_int_eq(
+        ol_report_klarna_json_ex(rep, "00000000-0000-4000-8000-000000000000", &body),
+        OL_OK);
+    ck_assert_str_eq(
+        body, "{\"correlation_id\": \"00000000-0000-4000-8000-000000000000\", "
+              "\"error_code\": \"BAD_VALUE\", \"error_messages\": "
+              "[\"Bad value: order_lines[0].name (size must be between 1 and 255)\", "
+              "\"Bad value: \\\"q\\\"\\n\"]}");
     ol_free(body);
     ol_report_free(rep);
 }
@@ -232,7 +235,8 @@ END_TEST
 
 START_TEST(test_places_from_text)
 {
-    const char *text = "{\n  \"z\": 1,\n  \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}],\n  \"m\": 2\n}";
+    const char *text =
+        "{\n  \"z\": 1,\n  \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}],\n  \"m\": 2\n}";
     olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
     ol_report *rep = olp_report_new(0);
     json_t *t = json_loads(text, 0, NULL);

@@ -74,7 +74,8 @@ static void buf_add(buf *b, const char *s, size_t n)
 
 static void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 
-static void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void buf_printf(buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -274,7 +275,8 @@ static ol_ruleset *case_ruleset(const char *path, const char *text, buf *out)
         if (!*p)
             break;
         if (sscanf(p, "%31s %llu%n", name, &value, &used) != 2) {
-            buf_printf(out, "%s: expected lines \"max_bytes N\" or \"max_depth N\"\n", path);
+            buf_printf(out, "%s: expected lines \"max_bytes N\" or \"max_depth N\"\n",
+                       path);
             return NULL;
         }
         if (strcmp(name, "max_bytes") == 0)
@@ -335,7 +337,8 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
         rs = own;
     }
     if (ol_check_buffer(&report, rs, kind, json, len, NULL, &err) != OL_OK) {
-        buf_printf(out, "ol_check_buffer failed: %s (%s)\n", ol_strerror(err.code), err.text);
+        buf_printf(out, "ol_check_buffer failed: %s (%s)\n", ol_strerror(err.code),
+                   err.text);
         goto done;
     }
     dump_report(out, report);
