@@ -173,6 +173,26 @@ void olp_buf_free(olp_buf *b)
     olp_buf_init(b);
 }
 
+void olp_pointer_append_key(olp_buf *b, const char *key)
+{
+    olp_buf_append(b, "/", 1);
+    for (; *key; key++) {
+        if (*key == '~')
+            olp_buf_append(b, "~0", 2);
+        else if (*key == '/')
+            olp_buf_append(b, "~1", 2);
+        else
+            olp_buf_append(b, key, 1);
+    }
+}
+
+void olp_path_append_key(olp_buf *b, const char *key)
+{
+    if (b->len)
+        olp_buf_append(b, ".", 1);
+    olp_buf_puts(b, key);
+}
+
 void olp_buf_json_string(olp_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";

@@ -24,11 +24,14 @@ typedef struct run {
     const olp_rule *rule;
     const char *text; /* the text checked, NULL for a json_t */
     size_t len;
+    json_t *parsed; /* the tree read from text, owned */
+    json_t *merged; /* the session after the update, owned */
     int rc;
     olp_buf pointer, path, klarna, message, hint;
 } run;
 
-static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, ol_report *report)
+static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, const ol_context *ctx,
+                     ol_report *report)
 {
     memset(r, 0, sizeof(*r));
     r->rs = rs;
@@ -37,6 +40,13 @@ static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, ol_report *repo
     r->ev.book = &rs->book;
     r->ev.mctx = rs->mctx;
     r->ev.md = &r->md;
+    r->ev.kind = kind;
+    r->ev.ctx = ctx;
+    if (ctx) {
+        r->ev.session = ctx->session;
+        r->ev.authorized = ctx->authorized;
+        r->ev.order = ctx->order;
+    }
     olp_buf_init(&r->pointer);
     olp_buf_init(&r->path);
     olp_buf_init(&r->klarna);
@@ -47,6 +57,8 @@ static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, ol_report *repo
 static void run_free(run *r)
 {
     pcre2_match_data_free(r->md);
+    json_decref(r->parsed);
+    json_decref(r->merged);
     olp_buf_free(&r->pointer);
     olp_buf_free(&r->path);
     olp_buf_free(&r->klarna);
@@ -59,33 +71,36 @@ static int applies(const olp_rule *rule, ol_kind kind)
     return !rule->disabled && (rule->kinds & (1u << kind)) != 0;
 }
 
+/* The kinds whose body is a partial update of a session. */
+static int is_update(ol_kind kind)
+{
+    return kind == OL_KIND_UPDATE_SESSION || kind == OL_KIND_LOAD ||
+           kind == OL_KIND_AUTHORIZE || kind == OL_KIND_REAUTHORIZE ||
+           kind == OL_KIND_FINALIZE;
+}
+
+/* Does an ordinary rule run? Over a merged session: the create-session
+ * rules, and those of the kind that are not written for the partial body
+ * (doc/rule-format.md, "Updates over a session"). */
+static int runs(const run *r, const olp_rule *rule)
+{
+    const unsigned int create = 1u << OL_KIND_CREATE_SESSION;
+    const unsigned int partial = 1u << OL_KIND_UPDATE_SESSION;
+    const unsigned int own = 1u << r->kind;
+
+    if (rule->disabled || rule->builtin != OLP_BUILTIN_NONE)
+        return 0;
+    if (!r->merged)
+        return (rule->kinds & own) != 0;
+    return (rule->kinds & create) || ((rule->kinds & own) && !(rule->kinds & partial));
+}
+
 /* ---- locations ----------------------------------------------------------- */
-
-static void pointer_append_key(olp_buf *b, const char *key)
-{
-    olp_buf_append(b, "/", 1);
-    for (; *key; key++) {
-        if (*key == '~')
-            olp_buf_append(b, "~0", 2);
-        else if (*key == '/')
-            olp_buf_append(b, "~1", 2);
-        else
-            olp_buf_append(b, key, 1);
-    }
-}
-
-/* Klarna's form: snake_case names joined by dots, zero-based [indices]. */
-static void path_append_key(olp_buf *b, const char *key)
-{
-    if (b->len)
-        olp_buf_append(b, ".", 1);
-    olp_buf_puts(b, key);
-}
 
 static void location_add_key(run *r, const char *key)
 {
-    pointer_append_key(&r->pointer, key);
-    path_append_key(&r->path, key);
+    olp_pointer_append_key(&r->pointer, key);
+    olp_path_append_key(&r->path, key);
 }
 
 static void location_add_index(run *r, size_t index)
@@ -134,7 +149,7 @@ static void needs_pattern(run *r, const olp_path *needs, const olp_step *trail,
     for (i = 0; i < needs->nsegs; i++) {
         const olp_seg *s = &needs->segs[i];
         if (s->type == OLP_SEG_KEY)
-            pointer_append_key(&r->pointer, s->key);
+            olp_pointer_append_key(&r->pointer, s->key);
         else if (s->type == OLP_SEG_INDEX)
             olp_buf_printf(&r->pointer, "/%zu", s->index);
         else
@@ -254,9 +269,104 @@ static void run_rules(run *r)
     r->ev.root = r->root;
     for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
         const olp_rule *rule = r->rs->book.rules[i];
-        if (rule->builtin == OLP_BUILTIN_NONE && applies(rule, r->kind))
+        if (runs(r, rule))
             run_rule(r, rule);
     }
+}
+
+/* ---- the session's life ---------------------------------------------------- */
+
+/* An update with the session it updates: check the session it leaves. */
+static void merge_session(run *r)
+{
+    const ol_context *ctx = r->ev.ctx;
+
+    if (!ctx || !ctx->session || !is_update(r->kind))
+        return;
+    if (olp_merge(&r->merged, &r->rs->book, ctx->session, r->root) != OL_OK) {
+        r->rc = OL_ENOMEM;
+        return;
+    }
+    r->root = r->merged;
+}
+
+/* {fields}: the differing paths, then the count messages, joined by ", ". */
+static void mismatch_fields(run *r, const olp_rule *rule, const olp_difference *d,
+                            size_t n, olp_buf *fields)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            olp_buf_puts(fields, ", ");
+        if (!d[i].count || !rule->count_message) {
+            olp_buf_puts(fields, d[i].path);
+            continue;
+        }
+        r->ev.expected = d[i].expected;
+        r->ev.found = d[i].found;
+        olp_template_render(rule->count_message, &r->ev, fields);
+    }
+}
+
+static void location_set(run *r, const char *pointer, const char *path)
+{
+    olp_buf_reset(&r->pointer);
+    olp_buf_reset(&r->path);
+    olp_buf_puts(&r->pointer, pointer);
+    olp_buf_puts(&r->path, path);
+}
+
+/* One finding per difference, each with Klarna's one message for all. */
+static void mismatch_event(run *r, const olp_rule *rule)
+{
+    olp_difference *d = NULL;
+    size_t n = 0, i;
+    olp_buf fields;
+
+    if (olp_compare(r->ev.authorized, r->root, rule->compare, rule->ncompare, &d, &n) !=
+        OL_OK) {
+        r->rc = OL_ENOMEM;
+        return;
+    }
+    olp_buf_init(&fields);
+    r->ev.current = r->root;
+    mismatch_fields(r, rule, d, n, &fields);
+    r->ev.fields = fields.data;
+    for (i = 0; i < n && r->rc == OL_OK && !fields.oom; i++) {
+        location_set(r, d[i].pointer, d[i].path);
+        r->ev.expected = d[i].expected;
+        r->ev.found = d[i].found;
+        add_finding(r, rule, 0, 0, NULL);
+    }
+    if (fields.oom)
+        r->rc = OL_ENOMEM;
+    r->ev.fields = r->ev.expected = r->ev.found = NULL;
+    olp_buf_free(&fields);
+    olp_differences_free(d, n);
+}
+
+static void mismatch_events(run *r)
+{
+    size_t i;
+
+    if (!r->ev.authorized)
+        return;
+    for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
+        const olp_rule *rule = r->rs->book.rules[i];
+        if (rule->builtin == OLP_BUILTIN_AUTHORIZED_MISMATCH && applies(rule, r->kind))
+            mismatch_event(r, rule);
+    }
+}
+
+/* The body can be read and is an object: check what it says. */
+static void check_body(run *r)
+{
+    merge_session(r);
+    if (r->rc == OL_OK)
+        run_rules(r);
+    if (r->rc == OL_OK)
+        mismatch_events(r);
 }
 
 /* ---- built-in events ------------------------------------------------------- */
@@ -488,10 +598,11 @@ static void check_text(run *r)
         document_event(r, OLP_BUILTIN_EMPTY, len, "no JSON text");
         return;
     }
-    r->root = parse(r, text, len, skip);
+    r->parsed = parse(r, text, len, skip);
+    r->root = r->parsed;
     if (r->root && r->rc == OL_OK &&
         document_ok(r, r->root, first_non_space(text, len, skip), skip))
-        run_rules(r);
+        check_body(r);
 }
 
 /* ---- the API ------------------------------------------------------------ */
@@ -508,6 +619,14 @@ static int check_args(ol_report **out, const ol_ruleset *rs, ol_kind kind,
     if (ctx && ctx->version != OL_CONTEXT_VERSION) {
         olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_context version %u is not %u",
                       ctx->version, OL_CONTEXT_VERSION);
+        return OL_EINVAL;
+    }
+    if (ctx && ((ctx->session && !json_is_object(ctx->session)) ||
+                (ctx->authorized && !json_is_object(ctx->authorized)) ||
+                (ctx->order && !json_is_object(ctx->order)))) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "ol_context: the session, authorized and order documents must be "
+                      "JSON objects");
         return OL_EINVAL;
     }
     return OL_OK;
@@ -550,7 +669,7 @@ static int start_run(run *r, ol_report **out, const ol_ruleset *rs, ol_kind kind
         olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
         return OL_ENOMEM;
     }
-    run_init(r, rs, kind, report);
+    run_init(r, rs, kind, ctx, report);
     return OL_OK;
 }
 
@@ -566,9 +685,7 @@ int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kind, const c
     r.text = json ? json : "";
     r.len = len;
     check_text(&r);
-    rc = conclude(&r, out, r.text, len, err);
-    json_decref((json_t *)r.root); /* the tree this check parsed */
-    return rc;
+    return conclude(&r, out, r.text, len, err);
 }
 
 int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
@@ -582,6 +699,6 @@ int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
         return rc;
     r.root = payload; /* borrowed: never changed, never released */
     if (document_ok(&r, payload, 0, 0))
-        run_rules(&r);
+        check_body(&r);
     return conclude(&r, out, NULL, 0, err);
 }

@@ -73,7 +73,9 @@ typedef enum fn_id {
     F_LOOKUP,
     F_JSON,
     F_ALL,
-    F_ANY
+    F_ANY,
+    F_CONTEXT,
+    F_KIND
 } fn_id;
 
 struct olp_expr {
@@ -81,6 +83,7 @@ struct olp_expr {
     unsigned char op;       /* bin_op or fn_id */
     unsigned char parens;   /* written in parentheses (comparisons do not chain) */
     unsigned char multi;    /* N_PATH: selects a list */
+    unsigned char context;  /* context(): the member read (context_member) */
     int height;             /* levels of evaluation below and including this node */
     size_t pos;             /* file offset, for errors */
     olp_value value;        /* N_LIT: owns its storage */
@@ -94,7 +97,17 @@ struct olp_expr {
     const olx_def *def;     /* N_DEF */
 };
 
-typedef enum part_kind { P_TEXT, P_EXPR, P_JSON, P_PATH, P_POINTER, P_DETAIL } part_kind;
+typedef enum part_kind {
+    P_TEXT,
+    P_EXPR,
+    P_JSON,
+    P_PATH,
+    P_POINTER,
+    P_DETAIL,
+    P_FIELDS,
+    P_EXPECTED,
+    P_FOUND
+} part_kind;
 
 typedef struct tpart {
     part_kind kind;
@@ -1061,19 +1074,52 @@ static int is_reserved(const olx_parser *p, const olx_token *t)
     return 0;
 }
 
+/* $session, $authorized, $order: the documents of a request's context. */
+static const struct {
+    const char *name;
+    olp_root root;
+} context_roots[] = {
+    {"session", OLP_ROOT_SESSION},
+    {"authorized", OLP_ROOT_AUTHORIZED},
+    {"order", OLP_ROOT_ORDER},
+};
+
+/* After '$', a context document's name written against it, if any. */
+static int context_root(olx_parser *p, const olx_token *dollar, olp_path *path)
+{
+    const olx_token *t = olx_peek(p);
+    size_t i;
+
+    if (t->type != OLX_T_IDENT || t->start != dollar->end)
+        return 0;
+    for (i = 0; i < sizeof(context_roots) / sizeof(context_roots[0]); i++) {
+        if (olx_token_is(p, t, context_roots[i].name)) {
+            path->from_root = context_roots[i].root;
+            olx_next(p);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The start of a path: $ or @ (the token just consumed), or a name. */
 static olp_path *path_from(olx_parser *p, const olx_token *start)
 {
-    olp_path *path = path_new(p, start->type == OLX_T_DOLLAR);
+    olp_path *path =
+        path_new(p, start->type == OLX_T_DOLLAR ? OLP_ROOT_PAYLOAD : OLP_ROOT_CURRENT);
 
     if (!path)
         return NULL;
-    if (start->type == OLX_T_IDENT) {
+    if (start->type == OLX_T_DOLLAR && context_root(p, start, path)) {
+        /* $session, ...: its segments follow */
+    } else if (start->type == OLX_T_IDENT) {
         if (push_key(p, path, p->s + start->start, start->end - start->start,
                      start->start) != 0)
             goto fail;
     } else if (olx_peek(p)->type == OLX_T_IDENT && olx_peek(p)->start == start->end) {
-        olx_fail(p, olx_peek(p)->start, "expected '.' between '%c' and a field name",
+        olx_fail(p, olx_peek(p)->start,
+                 "expected '.' between '%c' and a field name ($session, $authorized and "
+                 "$order are the context's documents)",
                  p->s[start->start]);
         goto fail;
     }
@@ -1270,7 +1316,8 @@ typedef enum arg_kind {
     A_PATH,     /* a path, or a def that is one */
     A_TABLE,    /* a table name */
     A_HAYSTACK, /* a table name, or an expression giving a list */
-    A_REGEX     /* a string literal: compiled now */
+    A_REGEX,    /* a string literal: compiled now */
+    A_CONTEXT   /* a string literal naming a member of the context */
 } arg_kind;
 
 typedef struct fn_spec {
@@ -1307,6 +1354,8 @@ static const fn_spec fn_specs[] = {
     {"json", F_JSON, 1, {A_VALUE, A_VALUE}},
     {"all", F_ALL, 2, {A_PATH, A_VALUE}},
     {"any", F_ANY, 2, {A_PATH, A_VALUE}},
+    {"context", F_CONTEXT, 1, {A_CONTEXT, A_VALUE}},
+    {"kind", F_KIND, 0, {A_VALUE, A_VALUE}},
 };
 
 static const fn_spec *find_fn(const char *name, size_t len)
@@ -1421,6 +1470,51 @@ static int haystack_arg(olx_parser *p, olp_expr *call)
     return 0;
 }
 
+/* The members of ol_context that context() reads, by name. */
+typedef enum context_member {
+    C_SESSION_ID,
+    C_TOKEN,
+    C_CREATED_AT,
+    C_AUTHORIZED_AT,
+    C_NOW,
+    C_COUNT_
+} context_member;
+
+static const char *const context_names[C_COUNT_] = {
+    "session_id", "token", "created_at", "authorized_at", "now",
+};
+
+/* context("name"): the name is checked now, so a misspelling is a load
+ * error rather than a rule that never applies. */
+static int context_arg(olx_parser *p, olp_expr *call)
+{
+    size_t at = olx_peek(p)->start, len, i;
+    char *name;
+
+    if (olx_peek(p)->type != OLX_T_STRING) {
+        olx_fail(p, at,
+                 "context() takes a string literal: \"session_id\", \"token\", "
+                 "\"created_at\", \"authorized_at\" or \"now\"");
+        return -1;
+    }
+    name = olx_parse_string(p, &len);
+    if (!name)
+        return -1;
+    for (i = 0; i < C_COUNT_; i++) {
+        if (strlen(context_names[i]) == len && memcmp(context_names[i], name, len) == 0)
+            break;
+    }
+    olp_free(name);
+    if (i == C_COUNT_) {
+        olx_fail(p, at,
+                 "unknown context member: use \"session_id\", \"token\", "
+                 "\"created_at\", \"authorized_at\" or \"now\"");
+        return -1;
+    }
+    call->context = (unsigned char)i;
+    return 0;
+}
+
 static int parse_arg(olx_parser *p, olp_expr *call, const fn_spec *spec, int i)
 {
     const olx_token *t;
@@ -1431,6 +1525,8 @@ static int parse_arg(olx_parser *p, olp_expr *call, const fn_spec *spec, int i)
         return path_arg(p, call, spec);
     case A_REGEX:
         return regex_arg(p, call);
+    case A_CONTEXT:
+        return context_arg(p, call);
     case A_HAYSTACK:
         return haystack_arg(p, call);
     case A_TABLE:
@@ -1815,12 +1911,13 @@ static int special_part(olx_parser *p, tpart *part)
     static const struct {
         const char *name;
         part_kind kind;
-    } specials[] = {{"path", P_PATH}, {"pointer", P_POINTER}, {"detail", P_DETAIL}};
+    } specials[] = {{"path", P_PATH},     {"pointer", P_POINTER},   {"detail", P_DETAIL},
+                    {"fields", P_FIELDS}, {"expected", P_EXPECTED}, {"found", P_FOUND}};
     const olx_token *t = olx_peek(p);
     olx_token name = *t, before = p->prev;
     size_t i;
 
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
         if (!olx_token_is(p, t, specials[i].name))
             continue;
         olx_next(p);
@@ -2427,12 +2524,30 @@ static int walk(walker *w, size_t seg, const json_t *node, size_t depth)
     }
 }
 
+/* The value a path starts from: @ (given), $, or a context document. */
+static const json_t *path_start(const olp_path *p, const olp_eval *ev,
+                                const json_t *current)
+{
+    switch ((olp_root)p->from_root) {
+    case OLP_ROOT_PAYLOAD:
+        return ev->root;
+    case OLP_ROOT_SESSION:
+        return ev->session;
+    case OLP_ROOT_AUTHORIZED:
+        return ev->authorized;
+    case OLP_ROOT_ORDER:
+        return ev->order;
+    default:
+        return current;
+    }
+}
+
 int olp_path_walk(const olp_path *p, olp_eval *ev, const olp_step *base_trail,
                   size_t base_depth, olp_visit_fn fn, void *arg)
 {
     olp_step trail[OLP_MAX_TRAIL];
     walker w;
-    const json_t *start = p->from_root ? ev->root : ev->current;
+    const json_t *start = path_start(p, ev, ev->current);
     size_t depth = 0;
 
     if (!start)
@@ -2456,7 +2571,7 @@ static int walk_from(const olp_path *p, olp_eval *ev, const json_t *from, olp_vi
                      void *arg)
 {
     walker w;
-    const json_t *start = p->from_root ? ev->root : from;
+    const json_t *start = path_start(p, ev, from);
 
     if (!start)
         return 0;
@@ -2471,7 +2586,7 @@ static int walk_from(const olp_path *p, olp_eval *ev, const json_t *from, olp_vi
 static olp_value eval_path(const olp_expr *e, olp_eval *ev)
 {
     const olp_path *p = e->path;
-    const json_t *node = p->from_root ? ev->root : ev->current;
+    const json_t *node = path_start(p, ev, ev->current);
     size_t i;
 
     if (e->multi) {
@@ -2808,11 +2923,48 @@ static olp_value fn_of_two(fn_id fn, olp_value a, olp_value b)
     }
 }
 
+static olp_value context_time(int64_t t)
+{
+    return t == OL_TIME_UNSET ? v_type(OLP_V_ABSENT) : v_int((json_int_t)t);
+}
+
+static olp_value context_string(const char *s)
+{
+    return s ? v_str(s, strlen(s)) : v_type(OLP_V_ABSENT);
+}
+
+/* context("name"): what the caller gave of the request; absent when not. */
+static olp_value eval_context(const olp_expr *e, const olp_eval *ev)
+{
+    const ol_context *c = ev->ctx;
+
+    if (!c)
+        return v_type(OLP_V_ABSENT);
+    switch ((context_member)e->context) {
+    case C_SESSION_ID:
+        return context_string(c->session_id);
+    case C_TOKEN:
+        return context_string(c->token);
+    case C_CREATED_AT:
+        return context_time(c->created_at);
+    case C_AUTHORIZED_AT:
+        return context_time(c->authorized_at);
+    default:
+        return context_time(c->now);
+    }
+}
+
 static olp_value eval_call(const olp_expr *e, olp_eval *ev)
 {
     fn_id fn = (fn_id)e->op;
+    const char *name;
 
     switch (fn) {
+    case F_CONTEXT:
+        return eval_context(e, ev);
+    case F_KIND:
+        name = ol_kind_name(ev->kind);
+        return name ? v_str(name, strlen(name)) : v_undef();
     case F_HAS:
     case F_COUNT:
     case F_SUM:
@@ -3013,6 +3165,15 @@ void olp_template_render(const olp_template *t, olp_eval *ev, olp_buf *out)
             break;
         case P_DETAIL:
             render_text(ev->detail, out);
+            break;
+        case P_FIELDS:
+            render_text(ev->fields, out);
+            break;
+        case P_EXPECTED:
+            render_text(ev->expected, out);
+            break;
+        case P_FOUND:
+            render_text(ev->found, out);
             break;
         case P_EXPR:
         case P_JSON:

@@ -60,6 +60,11 @@ void olp_buf_reset(olp_buf *b); /* len = 0, keeps memory */
 char *olp_buf_take(olp_buf *b); /* hand over data (NULL if oom) */
 void olp_buf_free(olp_buf *b);
 
+/* Append "/key" to an RFC 6901 pointer (with ~0 and ~1), and ".key" (or
+ * "key" first) to a Klarna path. */
+void olp_pointer_append_key(olp_buf *b, const char *key);
+void olp_path_append_key(olp_buf *b, const char *key);
+
 /* Append s as a JSON string literal (quotes and escapes). */
 void olp_buf_json_string(olp_buf *b, const char *s, size_t n);
 
@@ -110,9 +115,17 @@ typedef struct olp_value {
 
 /* Where an expression is evaluated. The engine fills it; expr.c reads it. */
 typedef struct olp_eval {
-    const olp_rulebook *book;  /* tables and defs */
-    const json_t *root;        /* $ */
-    const json_t *current;     /* @ */
+    const olp_rulebook *book; /* tables and defs */
+    const json_t *root;       /* $ */
+    const json_t *current;    /* @ */
+    const json_t *session;    /* $session, NULL when not given */
+    const json_t *authorized; /* $authorized */
+    const json_t *order;      /* $order */
+    const ol_context *ctx;    /* context(); NULL when none was given */
+    ol_kind kind;             /* kind() */
+    const char *fields;       /* {fields}, {expected}, {found}: the mismatch event */
+    const char *expected;
+    const char *found;
     pcre2_match_context *mctx; /* match limits (shared, read-only) */
     pcre2_match_data **md;     /* created on first use by expr.c, freed by the engine */
     const char *path;          /* {path}: Klarna path of the reported value */
@@ -147,8 +160,17 @@ typedef struct olp_seg {
     olp_expr *filter; /* OLP_SEG_FILTER */
 } olp_seg;
 
+/* Where a path starts: @, $, or a document of the context. */
+typedef enum olp_root {
+    OLP_ROOT_CURRENT = 0, /* @ */
+    OLP_ROOT_PAYLOAD,     /* $ */
+    OLP_ROOT_SESSION,     /* $session */
+    OLP_ROOT_AUTHORIZED,  /* $authorized */
+    OLP_ROOT_ORDER        /* $order */
+} olp_root;
+
 struct olp_path {
-    int from_root; /* 1: starts at $, 0: at @ */
+    int from_root; /* an olp_root: nonzero when the path is not relative */
     size_t nsegs;
     olp_seg *segs;
 };
@@ -189,6 +211,7 @@ typedef enum olp_builtin {
     OLP_BUILTIN_TOO_DEEP,
     OLP_BUILTIN_BOM,
     OLP_BUILTIN_DUPLICATE_KEY,
+    OLP_BUILTIN_AUTHORIZED_MISMATCH,
     OLP_BUILTIN_COUNT_
 } olp_builtin;
 
@@ -209,6 +232,9 @@ typedef struct olp_rule {
     olp_template *klarna;
     olp_template *message;
     olp_template *hint; /* NULL: none */
+    olp_path **compare; /* authorized-mismatch: the paths compared */
+    size_t ncompare;
+    olp_template *count_message; /* authorized-mismatch: arrays of other lengths */
     char *explain;
     char *file; /* where the rule was defined */
     int line;
@@ -219,6 +245,8 @@ typedef struct olp_rule {
 struct olp_rulebook {
     olp_rule **rules;
     size_t nrules;
+    char **merge_fields; /* objects an update merges member by member */
+    size_t nmerge_fields;
     void *names; /* tables and defs: private to rulefile.c/expr.c */
 };
 
@@ -241,6 +269,30 @@ typedef struct olp_embedded_file {
 
 extern const olp_embedded_file olp_builtin_rule_files[];
 extern const size_t olp_builtin_rule_file_count;
+
+/* ---- session.c ---------------------------------------------------------- */
+
+/* update merged into session (deep copies; book->merge_fields merge member
+ * by member). Both must be objects. Returns 0 or OL_ENOMEM. */
+int olp_merge(json_t **out, const olp_rulebook *book, const json_t *session,
+              const json_t *update);
+
+/* One difference between the authorized snapshot and a body. */
+typedef struct olp_difference {
+    char *pointer, *path; /* where, in the body */
+    char *expected;      /* the authorized value as JSON, "absent"; a count: its length */
+    char *found;         /* the body's */
+    int count;           /* two arrays of different lengths */
+    size_t seq;          /* order found, the tie-breaker */
+    size_t *rank, nrank; /* the pointer's place in the body (olp_pointer_rank) */
+} olp_difference;
+
+/* The differences at the paths compared (from the root, no wildcards), in
+ * the body's order, count differences last. *out is olp_malloc'ed; free with
+ * olp_differences_free. Returns 0 or OL_ENOMEM. */
+int olp_compare(const json_t *authorized, const json_t *body, olp_path *const *paths,
+                size_t npaths, olp_difference **out, size_t *n);
+void olp_differences_free(olp_difference *d, size_t n);
 
 /* ---- ruleset.c ---------------------------------------------------------- */
 
@@ -313,6 +365,13 @@ int olp_report_add(ol_report *r, const olp_finding_in *f);
  * text (after a byte-order mark). Then choose the Klarna answer. */
 int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t len,
                       size_t skip);
+/* The place of pointer in the tree order of root: the member and element
+ * indices down to where it leaves the tree. *rank is olp_malloc'ed (NULL
+ * when *n is 0). Returns 0 or OL_ENOMEM. */
+int olp_pointer_rank(const json_t *root, const char *pointer, size_t **rank, size_t *n);
+/* Compare two rank vectors: tree order, an ancestor before its members. */
+int olp_rank_cmp(const size_t *a, size_t na, const size_t *b, size_t nb);
+
 /* Has an error finding been reported at pointer, or inside it? pattern may
  * hold "*" segments matching any one segment. */
 int olp_report_has_error_under(const ol_report *r, const char *pattern);

@@ -215,6 +215,12 @@ typedef struct ol_report ol_report;
  * Check a payload given as text (UTF-8 JSON, len bytes, need not be
  * NUL-terminated). Text that is not a JSON object is a finding
  * (BAD_REQUEST), not an error. ctx may be NULL.
+ * With ctx->session, an update (update-session, and the data of load,
+ * authorize, reauthorize, finalize) is merged into it (ol_session_merge) and
+ * the merged session is checked as a create-session, plus the rules of the
+ * kind itself; findings are placed in the update's text where they point into
+ * it, else at their nearest ancestor there. With ctx->authorized, a
+ * create-order is compared with what was authorized.
  * On success *out is owned by the caller: free it with ol_report_free().
  * Returns OL_ENOMEM or OL_EINVAL only; on failure *out is NULL.
  */
@@ -229,6 +235,20 @@ OL_EXTERN int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kin
 OL_EXTERN int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
                             const json_t *payload, const ol_context *ctx,
                             ol_error_t *err);
+
+/**
+ * The session an update leaves behind: session with update applied, as Klarna
+ * applies an update-session body (CONTRACT.md section 6). A field of the
+ * update replaces the session's; the objects the ruleset names with
+ * `merge fields` (the addresses, in the built-in table) are merged member by
+ * member; order_lines is replaced whole. This is what a check of an update
+ * with ctx->session checks, offered so that a merchant server that keeps its
+ * session can keep it in step. Neither input is changed; *out is a new tree
+ * (a deep copy), owned by the caller: json_decref() it. Returns OL_EINVAL when
+ * either input is not a JSON object.
+ */
+OL_EXTERN int ol_session_merge(json_t **out, const ol_ruleset *rs, const json_t *session,
+                               const json_t *update, ol_error_t *err);
 
 /* ------------------------------------------------------------------------ */
 /* Reports and findings                                                      */
@@ -272,9 +292,11 @@ OL_EXTERN int ol_report_valid(const ol_report *r);
 OL_EXTERN size_t ol_report_dropped(const ol_report *r);
 
 /**
- * The error_code Klarna would answer with (chosen in Klarna's order of
- * checking: NOT_FOUND, BAD_REQUEST, BAD_VALUE 400, BAD_VALUE 409), or NULL
- * when the report is valid. Static storage.
+ * The error_code Klarna would answer with, chosen in Klarna's order of
+ * checking: NOT_FOUND (404), BAD_REQUEST (400), the other 400 codes
+ * (BAD_VALUE), the 403 codes (Order Management's CAPTURE_NOT_ALLOWED, ...),
+ * BAD_VALUE 409 (a mismatch with the authorization). NULL when the report is
+ * valid. Borrowed from the report.
  */
 OL_EXTERN const char *ol_report_error_code(const ol_report *r);
 

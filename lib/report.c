@@ -22,23 +22,32 @@ struct ol_report {
     size_t n, cap;
     size_t max;
     size_t dropped;
-    const char *code; /* the chosen answer, static storage */
+    const char *code; /* the chosen answer, borrowed from an item */
     int http;
     const char **messages; /* borrowed from the items */
     size_t nmessages;
 };
 
-/* The error codes we know, in Klarna's order of checking. */
-static const struct answer {
-    const char *code;
-    int http;
-} answers[] = {
-    {"NOT_FOUND", 404},
-    {"BAD_REQUEST", 400},
-    {"BAD_VALUE", 400},
-    {"BAD_VALUE", 409},
-};
-#define NANSWERS (sizeof(answers) / sizeof(answers[0]))
+/* Klarna's order of checking (CONTRACT.md section 3): the resource in the
+ * path (404), then a body that cannot be read (BAD_REQUEST), then field
+ * rules (other 400s), then the state of the resource (403: Order Management's
+ * CAPTURE_NOT_ALLOWED, ...), then the mismatch with the authorization (409).
+ * The lower rank answers. */
+static int answer_rank(const char *code, int http)
+{
+    switch (http) {
+    case 404:
+        return strcmp(code, "NOT_FOUND") == 0 ? 0 : 1;
+    case 400:
+        return strcmp(code, "BAD_REQUEST") == 0 ? 2 : 3;
+    case 403:
+        return 4;
+    case 409:
+        return 5;
+    default:
+        return 6;
+    }
+}
 
 ol_report *olp_report_new(size_t max_findings)
 {
@@ -57,6 +66,7 @@ static void item_free(item *it)
     olp_free((char *)it->pub.message);
     olp_free((char *)it->pub.hint);
     olp_free((char *)it->pub.klarna_message);
+    olp_free((char *)it->pub.error_code);
     olp_free(it->rank);
 }
 
@@ -71,18 +81,6 @@ void ol_report_free(ol_report *r)
     olp_free(r->items);
     olp_free(r->messages);
     olp_free(r);
-}
-
-/* A code as static storage, so the report need not own it. */
-static const char *static_code(const char *code)
-{
-    size_t i;
-
-    for (i = 0; i < NANSWERS; i++) {
-        if (strcmp(answers[i].code, code) == 0)
-            return answers[i].code;
-    }
-    return "BAD_VALUE";
 }
 
 static int grow(ol_report *r)
@@ -121,13 +119,13 @@ int olp_report_add(ol_report *r, const olp_finding_in *f)
     it->pub.message = dup_or_empty(f->message);
     it->pub.hint = dup_or_empty(f->hint);
     it->pub.klarna_message = dup_or_empty(f->klarna);
+    it->pub.error_code = dup_or_empty(f->rule->code);
     if (!it->pub.rule || !it->pub.pointer || !it->pub.path || !it->pub.message ||
-        !it->pub.hint || !it->pub.klarna_message) {
+        !it->pub.hint || !it->pub.klarna_message || !it->pub.error_code) {
         item_free(it);
         return OL_ENOMEM;
     }
     it->pub.severity = f->rule->severity;
-    it->pub.error_code = static_code(f->rule->code);
     it->pub.http_status = f->rule->http;
     it->pub.offset = f->offset;
     it->has_offset = f->has_offset;
@@ -230,28 +228,28 @@ static const json_t *member_at(const json_t *obj, const char *seg, size_t len,
     return NULL;
 }
 
-static int push_rank(item *it, size_t *cap, size_t r)
+static int push_rank(size_t **rank, size_t *n, size_t *cap, size_t r)
 {
-    if (it->nrank == *cap) {
+    if (*n == *cap) {
         size_t newcap = *cap ? *cap * 2 : 4;
-        size_t *ranks = olp_realloc(it->rank, newcap * sizeof(*ranks));
+        size_t *ranks = olp_realloc(*rank, newcap * sizeof(*ranks));
         if (!ranks)
             return OL_ENOMEM;
-        it->rank = ranks;
+        *rank = ranks;
         *cap = newcap;
     }
-    it->rank[it->nrank++] = r;
+    (*rank)[(*n)++] = r;
     return OL_OK;
 }
 
-/* The position of a finding's pointer in tree order, as a vector of member
- * and element indices; it stops where the pointer leaves the tree. */
-static int compute_rank(item *it, const json_t *root)
+int olp_pointer_rank(const json_t *root, const char *pointer, size_t **rank, size_t *n)
 {
-    const char *p = it->pub.pointer, *seg;
+    const char *p = pointer, *seg;
     const json_t *node = root;
     size_t len, cap = 0, r = 0;
 
+    *rank = NULL;
+    *n = 0;
     while (node && next_segment(&p, &seg, &len)) {
         const json_t *child = NULL;
 
@@ -261,24 +259,31 @@ static int compute_rank(item *it, const json_t *root)
             child = json_array_get(node, r);
         if (!child)
             break;
-        if (push_rank(it, &cap, r) != OL_OK)
+        if (push_rank(rank, n, &cap, r) != OL_OK)
             return OL_ENOMEM;
         node = child;
     }
     return OL_OK;
 }
 
+int olp_rank_cmp(const size_t *a, size_t na, const size_t *b, size_t nb)
+{
+    size_t i, n = na < nb ? na : nb;
+
+    for (i = 0; i < n; i++) {
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    }
+    return na < nb ? -1 : na > nb;
+}
+
 static int item_order(const void *a, const void *b)
 {
     const item *x = a, *y = b;
-    size_t i, n = x->nrank < y->nrank ? x->nrank : y->nrank;
+    int c = olp_rank_cmp(x->rank, x->nrank, y->rank, y->nrank);
 
-    for (i = 0; i < n; i++) {
-        if (x->rank[i] != y->rank[i])
-            return x->rank[i] < y->rank[i] ? -1 : 1;
-    }
-    if (x->nrank != y->nrank)
-        return x->nrank < y->nrank ? -1 : 1;
+    if (c)
+        return c;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -347,14 +352,7 @@ static int place_items(ol_report *r, const char *text, size_t len)
 
 static int answer_of(const item *it)
 {
-    size_t i;
-
-    for (i = 0; i < NANSWERS; i++) {
-        if (strcmp(answers[i].code, it->pub.error_code) == 0 &&
-            answers[i].http == it->pub.http_status)
-            return (int)i;
-    }
-    return (int)NANSWERS; /* an unusual pairing: after the known ones */
+    return answer_rank(it->pub.error_code, it->pub.http_status);
 }
 
 static int already_listed(const ol_report *r, const char *message)
@@ -404,7 +402,8 @@ int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t
     int rc;
 
     for (i = 0; i < r->n; i++) {
-        rc = compute_rank(&r->items[i], root);
+        rc = olp_pointer_rank(root, r->items[i].pub.pointer, &r->items[i].rank,
+                              &r->items[i].nrank);
         if (rc != OL_OK)
             return rc;
     }

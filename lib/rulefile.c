@@ -14,9 +14,9 @@
 /* Words that start a directive or an entry: where a value ends. They are
  * not field names in expressions (a field so named is written @.code). */
 static const char *const reserved_words[] = {
-    "rule",   "table",   "def",    "kinds",    "at",      "when",
-    "needs",  "assert",  "report", "severity", "code",    "http",
-    "klarna", "message", "hint",   "explain",  "builtin", NULL,
+    "rule",   "table",   "def",      "kinds",   "at",    "when",   "needs",
+    "assert", "report",  "severity", "code",    "http",  "klarna", "message",
+    "hint",   "explain", "builtin",  "compare", "merge", NULL,
 };
 
 typedef enum directive {
@@ -34,12 +34,15 @@ typedef enum directive {
     D_HINT,
     D_EXPLAIN,
     D_BUILTIN,
+    D_COMPARE,
+    D_COUNT_MESSAGE,
     D_COUNT
 } directive;
 
 static const char *const directive_names[D_COUNT] = {
-    "kinds", "at",   "when",   "needs",   "assert", "report",  "severity",
-    "code",  "http", "klarna", "message", "hint",   "explain", "builtin",
+    "kinds",    "at",      "when",    "needs",         "assert",  "report",
+    "severity", "code",    "http",    "klarna",        "message", "hint",
+    "explain",  "builtin", "compare", "count-message",
 };
 
 static const char *const builtin_names[OLP_BUILTIN_COUNT_] = {
@@ -50,9 +53,8 @@ static const char *const builtin_names[OLP_BUILTIN_COUNT_] = {
     [OLP_BUILTIN_TOO_DEEP] = "too-deep",
     [OLP_BUILTIN_BOM] = "bom",
     [OLP_BUILTIN_DUPLICATE_KEY] = "duplicate-key",
+    [OLP_BUILTIN_AUTHORIZED_MISMATCH] = "authorized-mismatch",
 };
-
-static const char *const error_codes[] = {"BAD_VALUE", "BAD_REQUEST", "NOT_FOUND"};
 
 /* The file being read, and what it adds. */
 typedef struct loader {
@@ -62,6 +64,8 @@ typedef struct loader {
     olx_names names; /* this file's tables and defs */
     olp_rule **rules;
     size_t nrules, crules;
+    char **merge_fields; /* merge fields NAME... */
+    size_t nmerge_fields;
     size_t line_pos; /* line counting for rule->line, which only moves forward */
     int line;
 } loader;
@@ -99,7 +103,8 @@ static int at_entry_end(loader *l)
     const olx_token *t = olx_peek(&l->p);
 
     return t->type == OLX_T_EOF || olx_token_is(&l->p, t, "rule") ||
-           olx_token_is(&l->p, t, "table") || olx_token_is(&l->p, t, "def");
+           olx_token_is(&l->p, t, "table") || olx_token_is(&l->p, t, "def") ||
+           olx_token_is(&l->p, t, "merge");
 }
 
 static void fail_unexpected(loader *l, const char *expected)
@@ -285,22 +290,37 @@ static void parse_severity(loader *l, rule_ctx *rc)
                  (int)(n > 40 ? 40 : n), l->p.s + start);
 }
 
+/* Klarna's error codes are upper-case words: BAD_VALUE, NOT_FOUND,
+ * CAPTURE_NOT_ALLOWED, ... */
+static int is_error_code(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 64 || s[0] < 'A' || s[0] > 'Z')
+        return 0;
+    for (i = 1; i < n; i++) {
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+              s[i] == '_'))
+            return 0;
+    }
+    return 1;
+}
+
 static void parse_code(loader *l, rule_ctx *rc)
 {
-    size_t start, i, n = expect_word(l, "BAD_VALUE, BAD_REQUEST or NOT_FOUND", &start);
+    size_t start, n = expect_word(l, "an error code (BAD_VALUE, NOT_FOUND, ...)", &start);
 
     if (!n)
         return;
-    for (i = 0; i < sizeof(error_codes) / sizeof(error_codes[0]); i++) {
-        if (word_is(l->p.s + start, n, error_codes[i])) {
-            rc->rule->code = olp_strdup(error_codes[i]);
-            if (!rc->rule->code)
-                olx_fail_oom(&l->p);
-            return;
-        }
+    if (!is_error_code(l->p.s + start, n)) {
+        olx_fail(&l->p, start,
+                 "code '%.*s': an error code is upper-case letters, digits and '_'",
+                 (int)(n > 40 ? 40 : n), l->p.s + start);
+        return;
     }
-    olx_fail(&l->p, start, "unknown code '%.*s': use BAD_VALUE, BAD_REQUEST or NOT_FOUND",
-             (int)(n > 40 ? 40 : n), l->p.s + start);
+    rc->rule->code = olp_strndup(l->p.s + start, n);
+    if (!rc->rule->code)
+        olx_fail_oom(&l->p);
 }
 
 static void parse_http(loader *l, rule_ctx *rc)
@@ -309,17 +329,19 @@ static void parse_http(loader *l, rule_ctx *rc)
     size_t n = t->end - t->start;
 
     if (t->type != OLX_T_NUMBER) {
-        olx_fail_expected(&l->p, "400, 404 or 409");
+        olx_fail_expected(&l->p, "400, 403, 404 or 409");
         return;
     }
     if (word_is(l->p.s + t->start, n, "400"))
         rc->rule->http = 400;
+    else if (word_is(l->p.s + t->start, n, "403"))
+        rc->rule->http = 403;
     else if (word_is(l->p.s + t->start, n, "404"))
         rc->rule->http = 404;
     else if (word_is(l->p.s + t->start, n, "409"))
         rc->rule->http = 409;
     else {
-        olx_fail(&l->p, t->start, "http must be 400, 404 or 409");
+        olx_fail(&l->p, t->start, "http must be 400, 403, 404 or 409");
         return;
     }
     olx_next(&l->p);
@@ -361,14 +383,62 @@ static void parse_builtin(loader *l, rule_ctx *rc)
     olx_fail(
         &l->p, start,
         "unknown built-in event '%.*s' (syntax, empty, not-object, too-large, too-deep, "
-        "bom, duplicate-key)",
+        "bom, duplicate-key, authorized-mismatch)",
         (int)(n > 30 ? 30 : n), l->p.s + start);
 }
 
+/* count-message is one word with a '-', which the expression lexer reads
+ * as three tokens: recognised on the text itself. */
+static int at_count_message(loader *l, const olx_token *t)
+{
+    static const char word[] = "count-message";
+    size_t n = sizeof(word) - 1, end = t->start + n;
+
+    if (t->type != OLX_T_IDENT || l->p.len - t->start < n ||
+        memcmp(l->p.s + t->start, word, n) != 0)
+        return 0;
+    return end == l->p.len || !(l->p.s[end] == '_' || l->p.s[end] == '-' ||
+                                (l->p.s[end] >= 'a' && l->p.s[end] <= 'z') ||
+                                (l->p.s[end] >= 'A' && l->p.s[end] <= 'Z') ||
+                                (l->p.s[end] >= '0' && l->p.s[end] <= '9'));
+}
+
+/* compare PATH...: from the payload's root, each one value. */
+static void parse_compare(loader *l, rule_ctx *rc)
+{
+    olp_rule *r = rc->rule;
+
+    if (!starts_path(l)) {
+        olx_fail_expected(&l->p, "a path");
+        return;
+    }
+    while (starts_path(l) && !at_count_message(l, olx_peek(&l->p))) {
+        size_t at = olx_peek(&l->p)->start;
+        olp_path *path = olx_parse_path(&l->p);
+        if (!path)
+            return;
+        if (path->from_root > OLP_ROOT_PAYLOAD || olx_path_has_wildcards(path)) {
+            olx_fail(&l->p, at,
+                     "a compare path names one value of the payload: no "
+                     "$session, $authorized, $order, [*] or [?()]");
+            olx_path_free(path);
+            return;
+        }
+        if (push_path(l, &r->compare, &r->ncompare, path) != 0)
+            return;
+    }
+}
+
+static void parse_count_message(loader *l, rule_ctx *rc)
+{
+    rc->rule->count_message = olx_parse_template(&l->p);
+}
+
 static const directive_fn directive_parsers[D_COUNT] = {
-    parse_kinds,   parse_at,       parse_when,    parse_needs,   parse_assert,
-    parse_report,  parse_severity, parse_code,    parse_http,    parse_klarna,
-    parse_message, parse_hint,     parse_explain, parse_builtin,
+    parse_kinds,   parse_at,      parse_when,     parse_needs,
+    parse_assert,  parse_report,  parse_severity, parse_code,
+    parse_http,    parse_klarna,  parse_message,  parse_hint,
+    parse_explain, parse_builtin, parse_compare,  parse_count_message,
 };
 
 /* ---- rules ----------------------------------------------------------------- */
@@ -383,8 +453,12 @@ static void rule_free(olp_rule *r)
         olx_path_free(r->at[i]);
     for (i = 0; i < r->nneeds; i++)
         olx_path_free(r->needs[i]);
+    for (i = 0; i < r->ncompare; i++)
+        olx_path_free(r->compare[i]);
     olp_free(r->at);
     olp_free(r->needs);
+    olp_free(r->compare);
+    olx_template_free(r->count_message);
     olx_expr_free(r->when);
     olx_expr_free(r->assertion);
     olx_path_free(r->report);
@@ -450,6 +524,8 @@ static int directive_of(loader *l, const olx_token *t)
 {
     int d;
 
+    if (at_count_message(l, t))
+        return D_COUNT_MESSAGE;
     for (d = 0; d < D_COUNT; d++) {
         if (olx_token_is(&l->p, t, directive_names[d]))
             return d;
@@ -478,7 +554,12 @@ static void parse_directives(loader *l, rule_ctx *rc)
             return;
         }
         rc->seen[d] = t->start + 1;
-        olx_next(&l->p);
+        if (d == D_COUNT_MESSAGE) {
+            size_t start;
+            olx_read_word(&l->p, &start);
+        } else {
+            olx_next(&l->p);
+        }
         directive_parsers[d](l, rc);
     }
 }
@@ -487,6 +568,21 @@ static void parse_directives(loader *l, rule_ctx *rc)
 static const directive builtin_excludes[] = {D_AT, D_WHEN, D_NEEDS, D_ASSERT, D_REPORT};
 static const directive required[] = {D_KINDS, D_ASSERT,  D_SEVERITY,
                                      D_CODE,  D_MESSAGE, D_EXPLAIN};
+
+/* compare and count-message belong to the authorized-mismatch event. */
+static void check_mismatch_directives(loader *l, rule_ctx *rc)
+{
+    int mismatch = rc->rule->builtin == OLP_BUILTIN_AUTHORIZED_MISMATCH;
+
+    if (!mismatch && rc->seen[D_COMPARE])
+        olx_fail(&l->p, rc->seen[D_COMPARE] - 1,
+                 "'compare' is for the authorized-mismatch event only");
+    else if (!mismatch && rc->seen[D_COUNT_MESSAGE])
+        olx_fail(&l->p, rc->seen[D_COUNT_MESSAGE] - 1,
+                 "'count-message' is for the authorized-mismatch event only");
+    else if (mismatch && !rc->seen[D_COMPARE])
+        olx_fail(&l->p, rc->pos, "rule '%s' has no compare", rc->rule->id);
+}
 
 static void check_directives(loader *l, rule_ctx *rc)
 {
@@ -505,6 +601,7 @@ static void check_directives(loader *l, rule_ctx *rc)
         if (!rc->seen[d] && !(d == D_ASSERT && r->builtin))
             olx_fail(&l->p, rc->pos, "rule '%s' has no %s", r->id, directive_names[d]);
     }
+    check_mismatch_directives(l, rc);
 }
 
 static void apply_defaults(loader *l, olp_rule *r)
@@ -703,6 +800,36 @@ static void parse_def(loader *l)
         olx_def_free(d);
 }
 
+/* merge fields NAME...: the objects an update merges member by member. */
+static void parse_merge(loader *l)
+{
+    size_t start, n;
+    int count = 0;
+
+    olx_next(&l->p); /* merge */
+    if (!olx_token_is(&l->p, olx_peek(&l->p), "fields")) {
+        olx_fail_expected(&l->p, "'fields'");
+        return;
+    }
+    olx_next(&l->p);
+    while (!l->p.status && !at_entry_end(l)) {
+        char *name;
+        n = expect_word(l, "a field name", &start);
+        if (!n)
+            return;
+        name = olp_strndup(l->p.s + start, n);
+        if (!name ||
+            append(l, &l->merge_fields, &l->nmerge_fields, &name, sizeof(name)) != 0) {
+            olp_free(name);
+            olx_fail_oom(&l->p);
+            return;
+        }
+        count++;
+    }
+    if (!count && !l->p.status)
+        olx_fail_expected(&l->p, "a field name");
+}
+
 /* ---- the file -------------------------------------------------------------- */
 
 /* Offset of the first byte that is not valid UTF-8 (or is NUL), or len. */
@@ -766,8 +893,10 @@ static void parse_file(loader *l)
             parse_table(l);
         else if (olx_token_is(&l->p, t, "def"))
             parse_def(l);
+        else if (olx_token_is(&l->p, t, "merge"))
+            parse_merge(l);
         else
-            fail_unexpected(l, "expected 'rule', 'table' or 'def'");
+            fail_unexpected(l, "expected 'rule', 'table', 'def' or 'merge'");
     }
     if (!l->p.status)
         olx_link(&l->p);
@@ -780,6 +909,9 @@ static void loader_free(loader *l)
     for (i = 0; i < l->nrules; i++)
         rule_free(l->rules[i]);
     olp_free(l->rules);
+    for (i = 0; i < l->nmerge_fields; i++)
+        olp_free(l->merge_fields[i]);
+    olp_free(l->merge_fields);
     olx_names_free(&l->names);
     olx_parser_fini(&l->p);
 }
@@ -792,6 +924,7 @@ static int commit(loader *l, olp_rulebook *book)
     olp_rule **rules;
     olx_table **tables;
     olx_def **defs;
+    char **merge;
 
     if (!names) {
         names = olp_calloc(1, sizeof(*names));
@@ -812,6 +945,16 @@ static int commit(loader *l, olp_rulebook *book)
     if (!defs)
         return OL_ENOMEM;
     names->defs = defs;
+    merge = olp_realloc(book->merge_fields,
+                        (book->nmerge_fields + l->nmerge_fields) * sizeof(*merge));
+    if (!merge)
+        return OL_ENOMEM;
+    book->merge_fields = merge;
+    if (l->nmerge_fields)
+        memcpy(book->merge_fields + book->nmerge_fields, l->merge_fields,
+               l->nmerge_fields * sizeof(*merge));
+    book->nmerge_fields += l->nmerge_fields;
+    l->nmerge_fields = 0;
     /* (memcpy may not be given NULL, even for no bytes) */
     if (l->nrules)
         memcpy(book->rules + book->nrules, l->rules, l->nrules * sizeof(*l->rules));
@@ -870,6 +1013,11 @@ void olp_rulebook_clear(olp_rulebook *book)
     for (i = 0; i < book->nrules; i++)
         rule_free(book->rules[i]);
     olp_free(book->rules);
+    for (i = 0; i < book->nmerge_fields; i++)
+        olp_free(book->merge_fields[i]);
+    olp_free(book->merge_fields);
+    book->merge_fields = NULL;
+    book->nmerge_fields = 0;
     olx_names_free(book->names);
     olp_free(book->names);
     book->rules = NULL;

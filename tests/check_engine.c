@@ -516,6 +516,249 @@ START_TEST(test_kind_names)
 }
 END_TEST
 
+/* ---- the session's life ---------------------------------------------------- */
+
+static const char life_rules[] =
+    "merge fields billing_address\n"
+    "rule t.partial kinds update-session authorize at $ assert false severity warning\n"
+    "  code BAD_VALUE message \"partial\" explain \"x\"\n"
+    "rule t.full kinds create-session at $ assert has(purchase_country) report "
+    "purchase_country\n"
+    "  severity error code BAD_VALUE message \"full\" explain \"x\"\n"
+    "rule t.currency kinds create-session at $ when has(billing_address.country)\n"
+    "  assert billing_address.country == \"SE\" || purchase_currency != \"SEK\"\n"
+    "  report purchase_currency severity error code BAD_VALUE message \"currency\" "
+    "explain \"x\"\n"
+    "rule t.authorize kinds authorize at $ assert has(billing_address.region)\n"
+    "  report billing_address.region severity error code BAD_VALUE message \"region\"\n"
+    "  explain \"x\"\n"
+    "rule t.age kinds update-session at $ when has(@.x)\n"
+    "  assert context(\"now\") - context(\"created_at\") <= 172800\n"
+    "  severity error code NOT_FOUND klarna \"Invalid session id\"\n"
+    "  message \"{context(\\\"now\\\") - context(\\\"created_at\\\")} s old, {kind()}\" "
+    "explain \"x\"\n"
+    "rule t.capture kinds capture at $ assert amount <= $order.order_amount\n"
+    "  severity error code CAPTURE_NOT_ALLOWED http 403 klarna \"Capture not allowed\"\n"
+    "  message \"over\" explain \"x\"\n"
+    "rule t.capture-int kinds capture at amount assert is_int(@) severity error\n"
+    "  code BAD_VALUE message \"int\" explain \"x\"\n"
+    "rule t.match builtin authorized-mismatch kinds create-order\n"
+    "  compare billing_address order_lines order_amount\n"
+    "  count-message \"Incorrect number of items in the cart. Expected: {expected}, "
+    "Actual: {found}\"\n"
+    "  severity error code BAD_VALUE http 409 klarna \"Not matching fields: "
+    "[{fields}]\"\n"
+    "  message \"{path} is {found}, authorized {expected}\" explain \"x\"\n";
+
+static ol_ruleset *life;
+
+static void life_setup(void)
+{
+    ol_options opts = OL_OPTIONS_INIT;
+    ol_error_t err = OL_ERROR_INIT;
+
+    opts.no_builtin_rules = 1;
+    ck_assert_int_eq(ol_ruleset_new(&life, &opts, &err), OL_OK);
+    ck_assert_msg(ol_ruleset_add_buffer(life, "life", life_rules, strlen(life_rules),
+                                        &err) == OL_OK,
+                  "%s:%d:%d: %s", err.source, err.line, err.column, err.text);
+}
+
+static void life_teardown(void)
+{
+    ol_ruleset_free(life);
+    life = NULL;
+}
+
+static ol_report *check_ctx(const char *text, ol_kind kind, const ol_context *ctx)
+{
+    ol_report *r = NULL;
+    ol_error_t err = OL_ERROR_INIT;
+
+    ck_assert_msg(ol_check_buffer(&r, life, kind, text, strlen(text), ctx, &err) == OL_OK,
+                  "%s", err.text);
+    return r;
+}
+
+START_TEST(test_merge_replaces_and_merges_members)
+{
+    json_t *session =
+        json_loads("{\"purchase_country\": \"SE\", \"order_lines\": [1, 2], "
+                   "\"billing_address\": {\"country\": \"SE\", \"city\": \"A\"}, "
+                   "\"shipping_address\": {\"country\": \"SE\", \"city\": \"A\"}}",
+                   0, NULL);
+    json_t *update =
+        json_loads("{\"order_lines\": [3], \"billing_address\": {\"country\": "
+                   "\"NO\"}, \"shipping_address\": {\"country\": \"NO\"}}",
+                   0, NULL);
+    json_t *before_s = json_deep_copy(session), *before_u = json_deep_copy(update);
+    json_t *merged = NULL, *want;
+
+    ck_assert_int_eq(ol_session_merge(&merged, life, session, update, NULL), OL_OK);
+    /* billing_address merges member by member (merge fields); shipping_address,
+     * not named, is replaced whole, like order_lines */
+    want = json_loads("{\"purchase_country\": \"SE\", \"order_lines\": [3], "
+                      "\"billing_address\": {\"country\": \"NO\", \"city\": \"A\"}, "
+                      "\"shipping_address\": {\"country\": \"NO\"}}",
+                      0, NULL);
+    ck_assert(json_equal(merged, want));
+    ck_assert(json_equal(session, before_s));
+    ck_assert(json_equal(update, before_u));
+    /* a new tree: changing it changes neither input */
+    json_object_set_new(json_object_get(merged, "billing_address"), "city",
+                        json_string("B"));
+    ck_assert(json_equal(session, before_s));
+    ck_assert_int_eq(ol_session_merge(&merged, life, session, json_array(), NULL),
+                     OL_EINVAL);
+    ck_assert_ptr_null(merged);
+    json_decref(want);
+    json_decref(session);
+    json_decref(update);
+    json_decref(before_s);
+    json_decref(before_u);
+}
+END_TEST
+
+START_TEST(test_update_alone_runs_the_partial_rules)
+{
+    ol_report *r = check_ctx("{\"billing_address\": {\"country\": \"NO\"}}",
+                             OL_KIND_UPDATE_SESSION, NULL);
+
+    ck_assert_uint_eq(ol_report_count(r), 1);
+    ck_assert_str_eq(ol_report_get(r, 0)->rule, "t.partial");
+    ol_report_free(r);
+}
+END_TEST
+
+START_TEST(test_update_with_session_checks_the_merged_session)
+{
+    /* Klarna's example: the billing country moves from SE to NO, SEK stays */
+    json_t *session = json_loads("{\"purchase_country\": \"SE\", \"purchase_currency\": "
+                                 "\"SEK\", \"billing_address\": {\"country\": \"SE\"}}",
+                                 0, NULL);
+    ol_context ctx = OL_CONTEXT_INIT;
+    ol_report *r;
+
+    ctx.session = session;
+    r = check_ctx("{\n  \"billing_address\": {\"country\": \"NO\"}\n}",
+                  OL_KIND_UPDATE_SESSION, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 1);
+    /* the create-session rule ran, the partial one did not; purchase_currency
+     * is not in the update's text: placed at its root */
+    ck_assert_str_eq(where(r, 0), "t.currency /purchase_currency 1:1");
+    ck_assert_str_eq(ol_report_message(r, 0), "Bad value: purchase_currency");
+    ol_report_free(r);
+    /* authorize: the create-session rules and authorize's own, not the partial */
+    r = check_ctx("{\"billing_address\": {\"country\": \"SE\"}}", OL_KIND_AUTHORIZE,
+                  &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 1);
+    ck_assert_str_eq(where(r, 0), "t.authorize /billing_address/region 1:21");
+    ol_report_free(r);
+    json_decref(session);
+}
+END_TEST
+
+START_TEST(test_context_values_and_kind)
+{
+    ol_context ctx = OL_CONTEXT_INIT;
+    ol_report *r;
+
+    /* without times, nothing to compute: the rule does not apply */
+    r = check_ctx("{\"x\": 1}", OL_KIND_UPDATE_SESSION, NULL);
+    ck_assert_uint_eq(ol_report_count(r), 1); /* t.partial only */
+    ol_report_free(r);
+    ctx.created_at = 1000;
+    ctx.now = 1000 + 172800;
+    r = check_ctx("{\"x\": 1}", OL_KIND_UPDATE_SESSION, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 1); /* exactly 48 hours: alive */
+    ol_report_free(r);
+    ctx.now++;
+    r = check_ctx("{\"x\": 1}", OL_KIND_UPDATE_SESSION, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 2);
+    ck_assert_str_eq(ol_report_error_code(r), "NOT_FOUND");
+    ck_assert_int_eq(ol_report_http_status(r), 404);
+    ck_assert_str_eq(ol_report_get(r, 1)->message, "172801 s old, update-session");
+    ol_report_free(r);
+}
+END_TEST
+
+START_TEST(test_order_document_and_403_before_409)
+{
+    json_t *order = json_loads("{\"order_amount\": 100}", 0, NULL);
+    ol_context ctx = OL_CONTEXT_INIT;
+    ol_report *r;
+
+    ctx.order = order;
+    r = check_ctx("{\"amount\": 100}", OL_KIND_CAPTURE, &ctx);
+    ck_assert(ol_report_valid(r));
+    ol_report_free(r);
+    r = check_ctx("{\"amount\": 101}", OL_KIND_CAPTURE, &ctx);
+    ck_assert_str_eq(ol_report_error_code(r), "CAPTURE_NOT_ALLOWED");
+    ck_assert_int_eq(ol_report_http_status(r), 403);
+    ck_assert_str_eq(ol_report_message(r, 0), "Capture not allowed");
+    ol_report_free(r);
+    /* no $order: the comparison cannot be made */
+    r = check_ctx("{\"amount\": 101}", OL_KIND_CAPTURE, NULL);
+    ck_assert(ol_report_valid(r));
+    ol_report_free(r);
+    json_decref(order);
+}
+END_TEST
+
+START_TEST(test_mismatch_with_the_authorized_snapshot)
+{
+    json_t *authorized = json_loads(
+        "{\"order_amount\": 200, \"billing_address\": {\"postal_code\": \"123 45\", "
+        "\"city\": \"A\"}, \"order_lines\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}",
+        0, NULL);
+    ol_context ctx = OL_CONTEXT_INIT;
+    ol_report *r;
+    const char *want = "Not matching fields: [billing_address.postal_code, order_amount, "
+                       "Incorrect number of items in the cart. Expected: 2, Actual: 3]";
+
+    ctx.authorized = authorized;
+    r = check_ctx(
+        "{\"billing_address\": {\"postal_code\": \"12345\", \"city\": \"A\"},\n"
+        " \"order_amount\": 300,\n"
+        " \"order_lines\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]}",
+        OL_KIND_CREATE_ORDER, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 3);
+    ck_assert_str_eq(where(r, 0), "t.match /billing_address/postal_code 1:37");
+    ck_assert_str_eq(ol_report_get(r, 0)->message,
+                     "billing_address.postal_code is \"12345\", authorized \"123 45\"");
+    ck_assert_str_eq(where(r, 1), "t.match /order_amount 2:18");
+    ck_assert_str_eq(where(r, 2), "t.match /order_lines 3:17");
+    ck_assert_str_eq(ol_report_get(r, 2)->message, "order_lines is 3, authorized 2");
+    ck_assert_str_eq(ol_report_error_code(r), "BAD_VALUE");
+    ck_assert_int_eq(ol_report_http_status(r), 409);
+    ck_assert_uint_eq(ol_report_message_count(r), 1);
+    ck_assert_str_eq(ol_report_message(r, 0), want);
+    ol_report_free(r);
+    /* the same data matches; what the snapshot lacks matches anything */
+    r = check_ctx("{\"billing_address\": {\"postal_code\": \"123 45\", \"city\": \"A\"},"
+                  " \"order_amount\": 200, \"merchant_reference1\": \"x\","
+                  " \"order_lines\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}",
+                  OL_KIND_CREATE_ORDER, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 0);
+    ol_report_free(r);
+    json_decref(authorized);
+}
+END_TEST
+
+START_TEST(test_context_documents_must_be_objects)
+{
+    ol_context ctx = OL_CONTEXT_INIT;
+    ol_report *r = NULL;
+    json_t *arr = json_array();
+
+    ctx.session = arr;
+    ck_assert_int_eq(
+        ol_check_buffer(&r, life, OL_KIND_UPDATE_SESSION, "{}", 2, &ctx, NULL),
+        OL_EINVAL);
+    json_decref(arr);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -555,6 +798,16 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_rule_file_unreadable);
     tcase_add_test(tc, test_first_error_wins);
     tcase_add_test(tc, test_kind_names);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("session");
+    tcase_add_checked_fixture(tc, life_setup, life_teardown);
+    tcase_add_test(tc, test_merge_replaces_and_merges_members);
+    tcase_add_test(tc, test_update_alone_runs_the_partial_rules);
+    tcase_add_test(tc, test_update_with_session_checks_the_merged_session);
+    tcase_add_test(tc, test_context_values_and_kind);
+    tcase_add_test(tc, test_order_document_and_403_before_409);
+    tcase_add_test(tc, test_mismatch_with_the_authorized_snapshot);
+    tcase_add_test(tc, test_context_documents_must_be_objects);
     suite_add_tcase(s, tc);
     return s;
 }

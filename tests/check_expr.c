@@ -868,7 +868,7 @@ static const struct {
     {"1.5", 1, "integers"},
     {"12ab", 1, "invalid number"},
     {"sum_price(1)", 11, "is a def: it takes no arguments"},
-    {"$order", 2, "expected '.' between '$' and a field name"},
+    {"$orders", 2, "expected '.' between '$' and a field name"},
     {"a.", 3, "expected a field name after '.'"},
     {"a[", 3, "expected an index"},
     {"a[1", 4, "expected ']'"},
