@@ -592,7 +592,7 @@ START_TEST(test_merge_replaces_and_merges_members)
                    "\"NO\"}, \"shipping_address\": {\"country\": \"NO\"}}",
                    0, NULL);
     json_t *before_s = json_deep_copy(session), *before_u = json_deep_copy(update);
-    json_t *merged = NULL, *want;
+    json_t *merged = NULL, *want, *not_object;
 
     ck_assert_int_eq(ol_session_merge(&merged, life, session, update, NULL), OL_OK);
     /* billing_address merges member by member (merge fields); shipping_address,
@@ -608,9 +608,13 @@ START_TEST(test_merge_replaces_and_merges_members)
     json_object_set_new(json_object_get(merged, "billing_address"), "city",
                         json_string("B"));
     ck_assert(json_equal(session, before_s));
-    ck_assert_int_eq(ol_session_merge(&merged, life, session, json_array(), NULL),
+    json_decref(merged);
+    /* an update that is not an object: refused, and *out is cleared */
+    not_object = json_array();
+    ck_assert_int_eq(ol_session_merge(&merged, life, session, not_object, NULL),
                      OL_EINVAL);
     ck_assert_ptr_null(merged);
+    json_decref(not_object);
     json_decref(want);
     json_decref(session);
     json_decref(update);
