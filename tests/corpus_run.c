@@ -15,6 +15,16 @@
  *   options      optional, lines "max_bytes N" and "max_depth N": the case is
  *                checked with a ruleset made with these limits (so that a
  *                limit can be tested without a 16 MiB file);
+ *   session.json, authorized.json, order.json
+ *                optional: the context documents (ol_context's session,
+ *                authorized and order), read with jansson;
+ *   context      optional, lines "session_id VALUE", "token VALUE",
+ *                "created_at N", "authorized_at N", "now N": the ids of the
+ *                request path and the times (N: whole seconds since the
+ *                epoch). VALUE is the rest of the line after one space, as it
+ *                is (it may be empty), or, when it starts with a double quote,
+ *                a JSON string (for values with characters a line cannot
+ *                show: "\t", a trailing space);
  *   expected     the dump below, exactly;
  *   why          optional prose, not read here.
  *
@@ -296,6 +306,145 @@ static ol_ruleset *case_ruleset(const char *path, const char *text, buf *out)
     return rs;
 }
 
+/* ---- the context of a case ------------------------------------------------ */
+
+/* What a case's context owns: the documents and the id strings. */
+typedef struct case_ctx {
+    ol_context ctx;
+    json_t *session, *authorized, *order;
+    char *session_id, *token;
+} case_ctx;
+
+static void case_ctx_free(case_ctx *c)
+{
+    json_decref(c->session);
+    json_decref(c->authorized);
+    json_decref(c->order);
+    free(c->session_id);
+    free(c->token);
+}
+
+/* Load dir/name into *out when the file exists. 0, or -1 (reason in out). */
+static int load_doc(const char *dir, const char *name, json_t **doc, buf *out)
+{
+    char *path = path_join(dir, name);
+    json_error_t jerr;
+    int rc = 0;
+
+    if (is_file(path)) {
+        *doc = json_load_file(path, 0, &jerr);
+        if (!*doc) {
+            buf_printf(out, "%s:%d:%d: %s\n", path, jerr.line, jerr.column, jerr.text);
+            rc = -1;
+        }
+    }
+    free(path);
+    return rc;
+}
+
+/* A value of the context file: the rest of the line, or a JSON string. */
+static char *context_value(const char *s, const char *path, buf *out)
+{
+    char *v;
+
+    if (*s == '"') {
+        json_error_t jerr;
+        json_t *j = json_loads(s, JSON_DECODE_ANY, &jerr);
+        if (!j || !json_is_string(j)) {
+            buf_printf(out, "%s: not a JSON string: %s\n", path, s);
+            json_decref(j);
+            return NULL;
+        }
+        v = strdup(json_string_value(j));
+        json_decref(j);
+    } else {
+        v = strdup(s);
+    }
+    if (!v)
+        die_oom();
+    return v;
+}
+
+static int context_time(int64_t *t, const char *s, const char *path, buf *out)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (!*s || *end || errno) {
+        buf_printf(out, "%s: expected an integer number of seconds, found \"%s\"\n", path,
+                   s);
+        return -1;
+    }
+    *t = (int64_t)v;
+    return 0;
+}
+
+/* Read the context of a case (its documents and its context file). Returns
+ * 0 and sets *used when the case has one, -1 when a file is wrong. */
+static int load_context(case_ctx *c, const char *dir, int *used, buf *out)
+{
+    ol_context init = OL_CONTEXT_INIT;
+    char *path = path_join(dir, "context");
+    char *text = NULL;
+    lines l = {NULL, 0, 0};
+    size_t i;
+    int rc = -1;
+
+    memset(c, 0, sizeof(*c));
+    c->ctx = init;
+    *used = 0;
+    if (load_doc(dir, "session.json", &c->session, out) != 0 ||
+        load_doc(dir, "authorized.json", &c->authorized, out) != 0 ||
+        load_doc(dir, "order.json", &c->order, out) != 0)
+        goto done;
+    text = read_file(path, NULL);
+    if (text) {
+        lines_split(&l, text, strlen(text));
+        for (i = 0; i < l.n; i++) {
+            char *line = l.v[i], *sp = strchr(line, ' ');
+            const char *value = sp ? sp + 1 : "";
+            char **id = NULL;
+            int64_t *t = NULL;
+            if (sp)
+                *sp = '\0';
+            if (!*line)
+                continue;
+            if (strcmp(line, "session_id") == 0)
+                id = &c->session_id;
+            else if (strcmp(line, "token") == 0)
+                id = &c->token;
+            else if (strcmp(line, "created_at") == 0)
+                t = &c->ctx.created_at;
+            else if (strcmp(line, "authorized_at") == 0)
+                t = &c->ctx.authorized_at;
+            else if (strcmp(line, "now") == 0)
+                t = &c->ctx.now;
+            if ((id && *id) || (t && *t != OL_TIME_UNSET) || (!id && !t)) {
+                buf_printf(out, "%s: unknown or repeated line \"%s\"\n", path, line);
+                goto done;
+            }
+            if (id && !(*id = context_value(value, path, out)))
+                goto done;
+            if (t && context_time(t, value, path, out) != 0)
+                goto done;
+        }
+    }
+    c->ctx.session = c->session;
+    c->ctx.authorized = c->authorized;
+    c->ctx.order = c->order;
+    c->ctx.session_id = c->session_id;
+    c->ctx.token = c->token;
+    *used = text || c->session || c->authorized || c->order;
+    rc = 0;
+done:
+    lines_free(&l);
+    free(text);
+    free(path);
+    return rc;
+}
+
 /* Run one case; the dump goes to out. Returns 0, or -1 when the case cannot
  * be run (the reason is in out). */
 static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
@@ -309,8 +458,11 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
     ol_report *report = NULL;
     ol_ruleset *own = NULL;
     ol_error_t err = OL_ERROR_INIT;
+    case_ctx cc;
+    int has_ctx = 0;
     int rc = -1;
 
+    memset(&cc, 0, sizeof(cc));
     json = read_file(input_path, &len);
     if (!json) {
         buf_printf(out, "cannot read %s: %s\n", input_path, strerror(errno));
@@ -336,7 +488,10 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
             goto done;
         rs = own;
     }
-    if (ol_check_buffer(&report, rs, kind, json, len, NULL, &err) != OL_OK) {
+    if (load_context(&cc, dir, &has_ctx, out) != 0)
+        goto done;
+    if (ol_check_buffer(&report, rs, kind, json, len, has_ctx ? &cc.ctx : NULL, &err) !=
+        OL_OK) {
         buf_printf(out, "ol_check_buffer failed: %s (%s)\n", ol_strerror(err.code),
                    err.text);
         goto done;
@@ -346,6 +501,7 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
 done:
     ol_report_free(report);
     ol_ruleset_free(own);
+    case_ctx_free(&cc);
     free(json);
     free(kind_text);
     free(options_text);
