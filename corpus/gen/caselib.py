@@ -15,9 +15,19 @@ following the rules the dump is defined by:
   - LINE:COL is where the value starts, 1-based, columns in characters (a
     byte-order mark is a character); for an absent field, its nearest existing
     ancestor; for an event, where the reader says;
-  - the answer: the first of NOT_FOUND 404, BAD_REQUEST 400, BAD_VALUE 400,
-    BAD_VALUE 409 that an error finding has; its messages in finding order,
-    without repeats.
+  - the answer, in Klarna's order of checking: NOT_FOUND 404 (then any other
+    404), BAD_REQUEST 400, any other 400 (BAD_VALUE), the 403 codes (Order
+    Management's CAPTURE_NOT_ALLOWED, ...), then 409; among findings of the
+    same rank the first in document order answers; its messages are those of
+    its code and status, in finding order, without repeats.
+
+A case may have a context (session.json, authorized.json, order.json, a
+context file). An update checked with its session is checked as the merged
+session (merge() below, CONTRACT.md section 6): the findings are in the
+document order of the merged session (the session's members in its order,
+the members only the update has after them, in the update's order), and are
+placed in the update's text (input.json), a pointer that is not in the update
+at its deepest ancestor that is.
 """
 import glob
 import json
@@ -215,13 +225,59 @@ def W(rule, ptr, detail, klarna=None, **kw):
     return F("warning", rule, ptr, detail, klarna, **kw)
 
 
-ANSWERS = [("NOT_FOUND", 404), ("BAD_REQUEST", 400), ("BAD_VALUE", 400), ("BAD_VALUE", 409)]
+def answer_rank(code, http):
+    """Klarna's order of checking (CONTRACT.md section 3): the lower answers."""
+    if http == 404:
+        return 0 if code == "NOT_FOUND" else 1
+    if http == 400:
+        return 2 if code == "BAD_REQUEST" else 3
+    return {403: 4, 409: 5}.get(http, 6)
 
 
-def dump(text, findings):
+MERGE_FIELDS = ("billing_address", "shipping_address")
+
+
+def merge(session, update):
+    """The session after the update (CONTRACT.md section 6; `merge fields` in
+    rules/90-session.rules): a field of the update replaces the session's,
+    keeping its place; the address objects are merged member by member; a
+    field only the update has comes after the session's."""
+    merged = json.loads(json.dumps(session))
+    for k, v in update.items():
+        old = merged.get(k)
+        if k in MERGE_FIELDS and isinstance(old, dict) and isinstance(v, dict):
+            for mk, mv in v.items():
+                old[mk] = json.loads(json.dumps(mv))
+        else:
+            merged[k] = json.loads(json.dumps(v))
+    return merged
+
+
+def rank_in(doc, ptr):
+    """The rank vector of a pointer in a plain (dict/list) document: as
+    walk(), for the merged session."""
+    node, rank = doc, []
+    if ptr == "":
+        return rank
+    for seg in ptr.split("/")[1:]:
+        key = seg.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            rank.append(list(node.keys()).index(key))
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            rank.append(int(key))
+            node = node[int(key)]
+        else:
+            break
+    return rank
+
+
+def dump(text, findings, merged=None):
     """The canonical dump for a text and the findings it must produce. A
     finding whose place is given as (line, column) is an event of a text that
-    is not read as an object; any other is placed by reading the text."""
+    is not read as an object; any other is placed by reading the text. With
+    merged (the merged session an update is checked as), findings are in its
+    document order and placed in the text of the update."""
     scan = None
     rows = []
     for n, f in enumerate(findings or []):
@@ -232,16 +288,19 @@ def dump(text, findings):
             if scan is None:
                 scan = Scan(text)
             rank, here = walk(scan, f.ptr)
+            if merged is not None and not f.event:
+                rank = rank_in(merged, f.ptr)
             index = f.at if f.at is not None else scan.places[here]
             line, col = scan.line_col(index)
-        key = (rank, 0 if f.event else 1, n if f.event else RULES[f.rule])
+        key = (rank, 0 if f.event else 1, n if f.event else RULES[f.rule], n)
         rows.append((key, f, line, col))
     rows.sort(key=lambda r: r[0])
     errors = [f for _, f, _, _ in rows if f.sev == "error"]
     out = ["valid %s" % ("false" if errors else "true")]
     if errors:
-        best = min(ANSWERS.index((f.code, f.http)) for f in errors)
-        code, http = ANSWERS[best]
+        best = min(answer_rank(f.code, f.http) for f in errors)
+        first = [f for f in errors if answer_rank(f.code, f.http) == best][0]
+        code, http = first.code, first.http
         out.append("answer %s %d" % (code, http))
         seen = []
         for f in errors:
@@ -318,12 +377,48 @@ def pretty(obj):
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_case(suite, name, text, findings, kind=None, why=None, write_input=True):
+CONTEXT_DOCS = ("session", "authorized", "order")
+
+
+def context_text(lines):
+    """The context file: (key, value) pairs; a string value that a line cannot
+    show plainly (empty, a leading double quote, a space at either end, a
+    control character) is written as a JSON string."""
+    out = []
+    for k, v in lines:
+        if isinstance(v, str) and (v == "" or v.startswith('"') or v != v.strip(" ")
+                                   or any(ord(c) < 32 for c in v)):
+            v = json.dumps(v, ensure_ascii=False)
+        out.append("%s %s" % (k, v))
+    return "\n".join(out) + "\n"
+
+
+def write_case(suite, name, text, findings, kind=None, why=None, write_input=True, ctx=None):
+    """Write a case. ctx: {"session": obj, "authorized": obj, "order": obj,
+    "context": [(key, value), ...]}, each optional; files of a context the case
+    no longer has are removed."""
     d = os.path.join(CORPUS, suite, name)
     os.makedirs(d, exist_ok=True)
+    ctx = ctx or {}
     if write_input:
         with open(os.path.join(d, "input.json"), "w", encoding="utf-8", newline="") as f:
             f.write(text)
+    for doc in CONTEXT_DOCS:
+        dp = os.path.join(d, doc + ".json")
+        if doc in ctx:
+            with open(dp, "w", encoding="utf-8", newline="") as f:
+                f.write(pretty(ctx[doc]))
+        elif os.path.exists(dp):
+            os.remove(dp)
+    cp = os.path.join(d, "context")
+    if ctx.get("context"):
+        with open(cp, "w", encoding="utf-8", newline="") as f:
+            f.write(context_text(ctx["context"]))
+    elif os.path.exists(cp):
+        os.remove(cp)
+    merged = None
+    if "session" in ctx and kind in ("update-session", "load", "authorize", "reauthorize", "finalize"):
+        merged = merge(ctx["session"], json.loads(text.lstrip("\ufeff")))
     kp = os.path.join(d, "kind")
     if kind:
         with open(kp, "w") as f:
@@ -337,4 +432,4 @@ def write_case(suite, name, text, findings, kind=None, why=None, write_input=Tru
     elif os.path.exists(wp):
         os.remove(wp)
     with open(os.path.join(d, "expected"), "w", encoding="utf-8") as f:
-        f.write(dump(text, findings))
+        f.write(dump(text, findings, merged))

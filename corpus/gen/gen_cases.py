@@ -25,8 +25,10 @@ from msgs import *  # noqa: E402,F401,F403
 CASES = []
 
 
-def case(suite, name, payload, findings, kind=None, why=None, text=None):
-    CASES.append((suite, name, payload, findings, kind, why, text))
+def case(suite, name, payload, findings, kind=None, why=None, text=None, ctx=None):
+    """ctx: the case's context, {"session": ..., "authorized": ..., "order": ...,
+    "context": [(key, value), ...]} (caselib.write_case)."""
+    CASES.append((suite, name, payload, findings, kind, why, text, ctx))
 
 
 # ---- building payloads ----------------------------------------------------------------
@@ -1301,9 +1303,16 @@ OVERFLOW = [
 ]
 
 
+# The suites of the context of a request (session, ids, authorized, sdk, om,
+# and the cases of klarna-docs and real that need a context): gen_context.py.
+import gen_context  # noqa: E402
+
+gen_context.define(case, globals())
+
+
 def main():
     names = set()
-    for suite, name, payload, findings, kind, why, text in CASES:
+    for suite, name, payload, findings, kind, why, text, ctx in CASES:
         key = (suite, name)
         assert key not in names, key
         names.add(key)
@@ -1311,11 +1320,11 @@ def main():
             findings = OVERFLOW
         if payload is not None:
             text = pretty(payload)
-            write_case(suite, name, text, findings, kind, why)
+            write_case(suite, name, text, findings, kind, why, ctx=ctx)
         else:
             with open(os.path.join(CORPUS, suite, name, "input.json"), encoding="utf-8") as f:
                 text = f.read()
-            write_case(suite, name, text, findings, kind, why, write_input=False)
+            write_case(suite, name, text, findings, kind, why, write_input=False, ctx=ctx)
     # malformed: hand-written texts
     mdir = os.path.join(CORPUS, "malformed")
     for name in sorted(os.listdir(mdir)):

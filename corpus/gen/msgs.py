@@ -347,3 +347,185 @@ def a_name(addr, field, v):
 
 LATIN_OK = lambda s: all(ord(c) <= 0x17F or 0x1D00 <= ord(c) <= 0x1D7F for c in s)
 GREEK_OK = lambda s: all(ord(c) <= 0x7F or 0x370 <= ord(c) <= 0x3FF or 0x1F00 <= ord(c) <= 0x1FFF for c in s)
+
+
+# ---- the context of a request: ids and lifetimes (90-session, 91-authorized) ----------------
+def session_id(v):
+    return E("session.id-form", "",
+             "expected a session id of the form Klarna issues, a lower-case UUID (8-4-4-4-12 hex digits), found %s"
+             % jtext(v), klarna="Invalid session id", code="NOT_FOUND", http=404)
+
+
+def session_expired(created, now):
+    return E("session.expired", "",
+             "expected a session at most 48 hours (172800 seconds) old, found one %d seconds old (created at %d, now %d)"
+             % (now - created, created, now), klarna="Invalid session id", code="NOT_FOUND", http=404)
+
+
+TOKEN_FORM = ("expected an authorization token of 1 to 255 characters that can stand in a URL path "
+              "(letters, digits, -._~!$&'()*+,;=:@ or %%XX), found %s")
+
+
+def token_form(v):
+    return E("token.form", "", TOKEN_FORM % jtext(v), klarna="Invalid authorization token", code="NOT_FOUND",
+             http=404)
+
+
+def token_uuid(v):
+    return W("token.uuid", "",
+             "expected an authorization token of the form Klarna's docs show, a lower-case UUID (8-4-4-4-12 hex "
+             "digits), found %s: rejected if every token Klarna issues has that form, accepted if Klarna issues "
+             "others (it does not document the form)" % jtext(v),
+             klarna="Invalid authorization token", code="NOT_FOUND", http=404)
+
+
+def token_expired(at, now):
+    return E("token.expired", "",
+             "expected an authorization at most 60 minutes (3600 seconds) old, found one %d seconds old "
+             "(authorized at %d, now %d)" % (now - at, at, now),
+             klarna="Invalid authorization token", code="NOT_FOUND", http=404)
+
+
+# ---- the order against what was authorized (91-authorized) -----------------------------------
+COUNT_ITEM = "Incorrect number of items in the cart. Expected: %d, Actual: %d"
+OTHER_TAIL = (": rejected if Klarna compares the whole authorized session, accepted if it compares only the "
+              "addresses, the lines and the amount (all its real answers name)")
+
+
+def mismatch(diffs, body_text, rule="order.not-authorized"):
+    """The findings of one authorized-mismatch rule. diffs: (pointer,
+    expected, found) for a value that differs (ABSENT for a side that does
+    not have it), or (pointer, n_expected, n_found, "count") for a list of
+    another length. Klarna's message lists every difference of the rule: the
+    paths in the body's document order, then the count items."""
+    from caselib import Scan, walk
+    scan = Scan(body_text)
+    plain = [d for d in diffs if len(d) == 3]
+    counts = [d for d in diffs if len(d) == 4]
+    plain.sort(key=lambda d: walk(scan, d[0])[0])
+    fields = [kpath(d[0]) for d in plain] + [COUNT_ITEM % (d[1], d[2]) for d in counts]
+    klarna = "Not matching fields: [%s]" % ", ".join(fields)
+    sev = E if rule == "order.not-authorized" else W
+    tail = "" if rule == "order.not-authorized" else OTHER_TAIL
+    out = []
+    for d in plain + counts:
+        if len(d) == 4:
+            exp, found = str(d[1]), str(d[2])
+        else:
+            exp = "absent" if d[1] is ABSENT else jtext(d[1])
+            found = "absent" if d[2] is ABSENT else jtext(d[2])
+        out.append(sev(rule, d[0], "expected %s as authorized, %s, found %s%s" % (kpath(d[0]), exp, found, tail),
+                       klarna=klarna, http=409))
+    return out
+
+
+# ---- authorize() and finalize(): the address rules as errors (92-sdk) --------------------------
+def s_region(addr, country):
+    return E("sdk.region-required", "/%s/region" % addr,
+             "expected a region (state) for an address in %s, found none: Klarna requires it when the customer "
+             "authorizes" % country)
+
+
+def s_title(addr, country, v):
+    return E("sdk.title", "/%s/title" % addr,
+             "expected a title of %s, one of %s, found %s: Klarna checks titles when the customer authorizes"
+             % (country, jtext(TITLES[country.upper()]), jtext(v)))
+
+
+def s_charset(addr, field, country, v):
+    return E("sdk.%s-charset" % ("billing" if addr == "billing_address" else "shipping"), "/%s/%s" % (addr, field),
+             "expected characters Klarna accepts in addresses of %s, found %s: Klarna checks character sets when "
+             "the customer authorizes" % (country, jtext(v)))
+
+
+def s_name(addr, field, v):
+    return E("sdk.name-form", "/%s/%s" % (addr, field),
+             "expected a name of at least 2 characters, not only digits, found %s: Klarna checks names when the "
+             "customer authorizes" % jtext(v))
+
+
+# ---- Order Management (95-order-management) ----------------------------------------------------
+def om_required(field, v=ABSENT):
+    rule = "om.required-captured-amount" if field == "captured_amount" else "om.required-refunded-amount"
+    return E(rule, "/" + field, "%s is required, but it is %s" % (field, "absent" if v is ABSENT else "null"))
+
+
+def om_amount(field, v):
+    rule = "om.captured-amount" if field == "captured_amount" else "om.refunded-amount"
+    return E(rule, "/" + field, "expected an integer amount of 0 to 200000000 in minor units, found %s %s"
+             % (jtype(v), jtext(v)))
+
+
+def om_shipping_delay(v):
+    return E("om.shipping-delay", "/shipping_delay", "expected a whole number of days of 0 or more, found %s %s"
+             % (jtype(v), jtext(v)))
+
+
+def om_string(ptr, v):
+    return E("om.type-string", ptr, "expected a string, found %s %s" % (jtype(v), jtext(v)))
+
+
+def om_len(rule, ptr, mx, n):
+    return E(rule, ptr, "expected 0 to %d characters, found %d" % (mx, n),
+             klarna="Bad value: %s (size must be between 0 and %d)" % (kpath(ptr), mx))
+
+
+def om_shipping_info_type(v):
+    return E("om.shipping-info-type", "/shipping_info", "expected an array of shipping_info objects, found %s %s"
+             % (jtype(v), jtext(v)))
+
+
+def om_shipping_info_count(n):
+    return E("om.shipping-info-count", "/shipping_info", "expected at most 500 shipping_info entries, found %d" % n)
+
+
+def om_lines_count(n):
+    return E("om.order-lines-count", "/order_lines", "expected at most 1000 order lines, found %d" % n)
+
+
+def om_line_int(ptr, v):
+    return E("om.line-integer", ptr, "expected an integer, found %s %s" % (jtype(v), jtext(v)))
+
+
+def om_line_max(ptr, v):
+    return E("om.line-amount-max", ptr, "expected at most 200000000, found %d" % v)
+
+
+def om_line_min(ptr, v):
+    return E("om.line-minimum", ptr, "expected 0 or more, found %d" % v)
+
+
+def om_line_type(ptr, v):
+    return E("om.line-type", ptr, "expected one of physical, discount, shipping_fee, sales_tax, digital, gift_card, "
+             "store_credit, surcharge, return_fee, found %s" % jtext(v))
+
+
+def om_lines_sum(field, expected, found):
+    rule = "om.capture-lines-sum" if field == "captured_amount" else "om.refund-lines-sum"
+    return E(rule, "/" + field, "expected %d (the sum of the lines' total_amount), found %d" % (expected, found))
+
+
+def om_capture_exceeds(order_amount, captured, found):
+    return E("om.capture-exceeds", "/captured_amount",
+             "expected at most %d (order_amount %d less %d already captured), found %d"
+             % (order_amount - captured, order_amount, captured, found),
+             klarna="Capture not allowed", code="CAPTURE_NOT_ALLOWED", http=403)
+
+
+def om_capture_exceeds_remaining(remaining, found):
+    return E("om.capture-exceeds-remaining", "/captured_amount",
+             "expected at most %d (the order's remaining_authorized_amount), found %d" % (remaining, found),
+             klarna="Capture not allowed", code="CAPTURE_NOT_ALLOWED", http=403)
+
+
+def om_refund_no_captures():
+    return E("om.refund-no-captures", "/refunded_amount",
+             "expected an order with at least one capture, found none: only what was captured can be refunded",
+             klarna="Order has no captures. Refund not possible", code="REFUND_NOT_ALLOWED", http=403)
+
+
+def om_refund_exceeds(captured, refunded, found):
+    return E("om.refund-exceeds", "/refunded_amount",
+             "expected at most %d (%d captured less %d already refunded), found %d"
+             % (captured - refunded, captured, refunded, found),
+             klarna="Refund not allowed", code="REFUND_NOT_ALLOWED", http=403)
