@@ -1,10 +1,11 @@
 #!/bin/sh
 # deps.sh: install the Debian 12 packages orderlint needs, the ones that are
-# missing only. Run as root, or as a user who may use sudo.
+# missing only. Run as root, or as a user who may use sudo. Arguments are
+# more packages to install the same way (the test suite's own tools).
 set -eu
 
 packages="gcc make libc6-dev autoconf automake libtool pkg-config \
-libjansson-dev libpcre2-dev check"
+libjansson-dev libpcre2-dev check $*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps.sh: not a Debian system; make sure these (or their equivalents) are installed:" >&2

@@ -40,7 +40,8 @@ check() {
     done
 }
 
-sh build-aux/deps.sh
+# clang-format: tests/check-format.sh checks the sources against .clang-format.
+sh build-aux/deps.sh clang-format
 ./autogen.sh
 
 build _build/werror --enable-werror

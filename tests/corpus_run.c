@@ -8,6 +8,15 @@
  *   corpus_run --print CASE_DIR
  *                              print the dump of one case, for debugging
  *                              (never to write an expectation with)
+ *   corpus_run --cli PROGRAM CASE_DIR...
+ *                              run the cases through the command line
+ *                              instead: PROGRAM --format=json with the
+ *                              case's kind and context as options; the dump
+ *                              is made from its output, and its exit status
+ *                              must be 0 for a valid document, 1 for a
+ *                              rejected one. A case with an options file
+ *                              (limits the command line does not set) is
+ *                              skipped, and counted as such.
  *
  * A case is a directory with
  *   input.json   the payload, bytes as they are;
@@ -48,6 +57,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "orderlint.h"
 
@@ -445,16 +457,41 @@ done:
     return rc;
 }
 
+/* The kind of a case: its kind file, else create-session. 0, or -1 (the
+ * reason in out). */
+static int read_kind(const char *dir, ol_kind *kind, buf *out)
+{
+    char *kind_path = path_join(dir, "kind");
+    char *text = read_file(kind_path, NULL);
+    int rc = 0;
+
+    *kind = OL_KIND_CREATE_SESSION;
+    if (text) {
+        char *s = text, *e;
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        e = s + strlen(s);
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+            *--e = '\0';
+        if (ol_kind_parse(kind, s) != OL_OK) {
+            buf_printf(out, "%s: unknown kind \"%s\"\n", kind_path, s);
+            rc = -1;
+        }
+    }
+    free(text);
+    free(kind_path);
+    return rc;
+}
+
 /* Run one case; the dump goes to out. Returns 0, or -1 when the case cannot
  * be run (the reason is in out). */
 static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
 {
     char *input_path = path_join(dir, "input.json");
-    char *kind_path = path_join(dir, "kind");
     char *options_path = path_join(dir, "options");
-    char *json = NULL, *kind_text = NULL, *options_text = NULL;
+    char *json = NULL, *options_text = NULL;
     size_t len = 0;
-    ol_kind kind = OL_KIND_CREATE_SESSION;
+    ol_kind kind;
     ol_report *report = NULL;
     ol_ruleset *own = NULL;
     ol_error_t err = OL_ERROR_INIT;
@@ -468,19 +505,8 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
         buf_printf(out, "cannot read %s: %s\n", input_path, strerror(errno));
         goto done;
     }
-    kind_text = read_file(kind_path, NULL);
-    if (kind_text) {
-        char *s = kind_text, *e;
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-            s++;
-        e = s + strlen(s);
-        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-            *--e = '\0';
-        if (ol_kind_parse(&kind, s) != OL_OK) {
-            buf_printf(out, "%s: unknown kind \"%s\"\n", kind_path, s);
-            goto done;
-        }
-    }
+    if (read_kind(dir, &kind, out) != 0)
+        goto done;
     options_text = read_file(options_path, NULL);
     if (options_text) {
         own = case_ruleset(options_path, options_text, out);
@@ -503,10 +529,274 @@ done:
     ol_ruleset_free(own);
     case_ctx_free(&cc);
     free(json);
-    free(kind_text);
     free(options_text);
     free(input_path);
-    free(kind_path);
+    free(options_path);
+    return rc;
+}
+
+/* ---- through the command line --------------------------------------------- */
+
+/* A command line being built: its words, each owned. */
+typedef struct words {
+    char **v;
+    size_t n, cap;
+} words;
+
+static void words_push(words *w, char *s)
+{
+    if (!s)
+        die_oom();
+    if (w->n + 1 >= w->cap) { /* room for the terminating NULL */
+        size_t cap = w->cap ? w->cap * 2 : 16;
+        char **v = realloc(w->v, cap * sizeof(*v));
+        if (!v)
+            die_oom();
+        w->v = v;
+        w->cap = cap;
+    }
+    w->v[w->n++] = s;
+    w->v[w->n] = NULL;
+}
+
+static char *concat(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *p = malloc(la + lb + 1);
+
+    if (!p)
+        die_oom();
+    memcpy(p, a, la);
+    memcpy(p + la, b, lb + 1);
+    return p;
+}
+
+static void words_free(words *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+}
+
+/* --NAME=FILE when the case has the context document FILE. */
+static void push_doc_option(words *w, const char *dir, const char *file,
+                            const char *option)
+{
+    char *path = path_join(dir, file);
+
+    if (is_file(path))
+        words_push(w, concat(option, path));
+    free(path);
+}
+
+/* --NAME=TIME, the time in RFC 3339, when the case gives it. */
+static int push_time_option(words *w, const char *option, int64_t t, buf *out)
+{
+    char text[64];
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t == OL_TIME_UNSET)
+        return 0;
+    if ((int64_t)tt != t || !gmtime_r(&tt, &tm) ||
+        !strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+        buf_printf(out, "%s: the time %lld has no RFC 3339 form here\n", option,
+                   (long long)t);
+        return -1;
+    }
+    words_push(w, concat(option, text));
+    return 0;
+}
+
+/* The command line of a case: PROGRAM --format=json --kind=K, the context
+ * as options, the input. 0, or -1 (the reason in out). */
+static int cli_words(words *w, const char *program, const char *dir, buf *out)
+{
+    case_ctx cc;
+    ol_kind kind;
+    int has_ctx, rc = -1;
+
+    if (read_kind(dir, &kind, out) != 0)
+        return -1;
+    if (load_context(&cc, dir, &has_ctx, out) != 0)
+        goto done;
+    words_push(w, strdup(program));
+    words_push(w, strdup("--format=json"));
+    words_push(w, concat("--kind=", ol_kind_name(kind)));
+    push_doc_option(w, dir, "session.json", "--session=");
+    push_doc_option(w, dir, "authorized.json", "--authorized=");
+    push_doc_option(w, dir, "order.json", "--order=");
+    if (cc.session_id)
+        words_push(w, concat("--session-id=", cc.session_id));
+    if (cc.token)
+        words_push(w, concat("--token=", cc.token));
+    if (push_time_option(w, "--created-at=", cc.ctx.created_at, out) != 0 ||
+        push_time_option(w, "--authorized-at=", cc.ctx.authorized_at, out) != 0 ||
+        push_time_option(w, "--now=", cc.ctx.now, out) != 0)
+        goto done;
+    words_push(w, path_join(dir, "input.json"));
+    rc = 0;
+done:
+    case_ctx_free(&cc);
+    return rc;
+}
+
+/* Read all of fd into b. */
+static void read_all(int fd, buf *b)
+{
+    char chunk[8192];
+    ssize_t n;
+
+    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        buf_add(b, chunk, (size_t)n);
+    }
+}
+
+/* Run argv; its stdout into *so, its stderr into *se. The exit status, or
+ * -1 when it did not exit normally. */
+static int spawn(char *const argv[], buf *so, buf *se)
+{
+    int out_pipe[2];
+    FILE *err = tmpfile();
+    pid_t pid;
+    int status;
+
+    if (!err || pipe(out_pipe) != 0) {
+        if (err)
+            fclose(err);
+        return -1;
+    }
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(fileno(err), STDERR_FILENO);
+        close(out_pipe[0]);
+        close(out_pipe[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(out_pipe[1]);
+    if (pid > 0)
+        read_all(out_pipe[0], so);
+    close(out_pipe[0]);
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+        fclose(err);
+        return -1;
+    }
+    rewind(err);
+    read_all(fileno(err), se);
+    fclose(err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const char *jtext(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* The dump of a document object of --format=json: the same lines as
+ * dump_report() writes from a report. */
+static void dump_document(buf *out, const json_t *doc)
+{
+    const json_t *v;
+    size_t i;
+
+    buf_printf(out, "valid %s\n",
+               json_is_true(json_object_get(doc, "valid")) ? "true" : "false");
+    if (json_is_string(json_object_get(doc, "error_code")))
+        buf_printf(out, "answer %s %lld\n", jtext(doc, "error_code"),
+                   (long long)json_integer_value(json_object_get(doc, "http_status")));
+    else
+        buf_puts(out, "answer none\n");
+    json_array_foreach(json_object_get(doc, "error_messages"), i, v)
+    {
+        buf_puts(out, "message ");
+        put_one_line(out, json_string_value(v));
+        buf_puts(out, "\n");
+    }
+    json_array_foreach(json_object_get(doc, "findings"), i, v)
+    {
+        const char *pointer = jtext(v, "pointer");
+        buf_printf(out, "finding %s %s %s %lld:%lld ", jtext(v, "severity"),
+                   jtext(v, "rule"), pointer[0] ? pointer : "\"\"",
+                   (long long)json_integer_value(json_object_get(v, "line")),
+                   (long long)json_integer_value(json_object_get(v, "column")));
+        put_one_line(out, jtext(v, "klarna_message"));
+        buf_puts(out, "\n  detail ");
+        put_one_line(out, jtext(v, "message"));
+        buf_puts(out, "\n");
+    }
+}
+
+/* What the command line must also get right, beyond the dump: one document
+ * line then the summary, the document named by its source and numbered 1,
+ * its kind, and the exit status of its verdict. */
+static void check_cli_frame(buf *out, const lines *l, const json_t *doc, const words *w,
+                            int status)
+{
+    const char *input = w->v[w->n - 1];
+    int valid = json_is_true(json_object_get(doc, "valid"));
+
+    if (l->n != 2 || !strstr(l->v[1], "{\"summary\":"))
+        buf_printf(out,
+                   "cli: expected a document line and a summary line, found %zu lines\n",
+                   l->n);
+    if (strcmp(jtext(doc, "source"), input) != 0 ||
+        json_integer_value(json_object_get(doc, "document")) != 1)
+        buf_printf(out, "cli: expected source \"%s\", document 1\n", input);
+    if (strcmp(jtext(doc, "kind"), w->v[2] + strlen("--kind=")) != 0)
+        buf_printf(out, "cli: expected kind %s, found \"%s\"\n",
+                   w->v[2] + strlen("--kind="), jtext(doc, "kind"));
+    if (status != (valid ? 0 : 1))
+        buf_printf(out, "cli: expected exit status %d, found %d\n", valid ? 0 : 1,
+                   status);
+}
+
+/* Run one case through the command line; the dump goes to out. 0, 1 when
+ * the case cannot be run so (an options file), -1 on failure (the reason in
+ * out). */
+static int run_case_cli(const char *program, const char *dir, buf *out)
+{
+    char *options_path = path_join(dir, "options");
+    words w = {NULL, 0, 0};
+    buf so = {NULL, 0, 0}, se = {NULL, 0, 0};
+    lines l = {NULL, 0, 0};
+    json_t *doc = NULL;
+    int status, rc = -1;
+
+    buf_add(&so, "", 0);
+    buf_add(&se, "", 0);
+    if (is_file(options_path)) {
+        rc = 1;
+        goto done;
+    }
+    if (cli_words(&w, program, dir, out) != 0)
+        goto done;
+    status = spawn(w.v, &so, &se);
+    lines_split(&l, so.data, so.len);
+    doc = l.n ? json_loads(l.v[0], 0, NULL) : NULL;
+    if (status < 0 || !json_is_object(doc)) {
+        buf_printf(out, "%s exited with %d, printing:\n%s%s", program, status, so.data,
+                   se.data);
+        goto done;
+    }
+    dump_document(out, doc);
+    check_cli_frame(out, &l, doc, &w, status);
+    rc = 0;
+done:
+    json_decref(doc);
+    lines_free(&l);
+    free(so.data);
+    free(se.data);
+    words_free(&w);
     free(options_path);
     return rc;
 }
@@ -551,18 +841,32 @@ static void print_diff(const lines *a, const lines *b)
     free(t);
 }
 
-static int compare_case(const ol_ruleset *rs, const char *dir)
+/* How the cases are run: by the library, or by the command line PROGRAM. */
+typedef struct runner {
+    const ol_ruleset *rs;
+    const char *program; /* NULL: the library */
+} runner;
+
+/* Compare a case's dump with its expected file: 1 when they are the same,
+ * 0 when not, -1 when the case is skipped. */
+static int compare_case(const runner *how, const char *dir)
 {
     char *expected_path = path_join(dir, "expected");
     size_t elen = 0;
     char *expected = read_file(expected_path, &elen);
     buf actual = {NULL, 0, 0};
     lines a = {NULL, 0, 0}, b = {NULL, 0, 0};
-    int ok = 0;
+    int ok = 0, rc;
     size_t i;
 
     buf_add(&actual, "", 0);
-    if (run_case(rs, dir, &actual) != 0) {
+    rc = how->program ? run_case_cli(how->program, dir, &actual)
+                      : run_case(how->rs, dir, &actual);
+    if (rc == 1) {
+        ok = -1;
+        goto done;
+    }
+    if (rc != 0) {
         printf("FAIL %s\n  %s", dir, actual.data);
         goto done;
     }
@@ -661,19 +965,69 @@ static int collect(const char *dir, names *cases)
 static void usage(void)
 {
     fputs("usage: corpus_run CASE_DIR...\n"
-          "       corpus_run --print CASE_DIR\n",
+          "       corpus_run --print CASE_DIR\n"
+          "       corpus_run --cli PROGRAM CASE_DIR...\n",
           stderr);
+}
+
+/* Print one case's dump (--print). */
+static int print_case(const ol_ruleset *rs, const char *dir)
+{
+    buf out = {NULL, 0, 0};
+    int rc;
+
+    buf_add(&out, "", 0);
+    rc = run_case(rs, dir, &out);
+    fputs(out.data, stdout);
+    free(out.data);
+    return rc == 0 ? 0 : 2;
+}
+
+/* Run every case under the directories of dirs[0..n). */
+static int run_all(const runner *how, char **dirs, int n)
+{
+    names cases = {NULL, 0, 0};
+    size_t i, passed = 0, failed = 0, skipped = 0;
+    int a, rc = 0;
+
+    for (a = 0; a < n && rc == 0; a++)
+        rc = collect(dirs[a], &cases);
+    for (i = 0; i < cases.n; i++) {
+        int ok = rc == 0 ? compare_case(how, cases.v[i]) : 0;
+        if (ok > 0)
+            passed++;
+        else if (ok < 0)
+            skipped++;
+        else
+            failed++;
+        free(cases.v[i]);
+    }
+    free(cases.v);
+    if (rc != 0)
+        return 2;
+    if (how->program)
+        printf(
+            "corpus through %s: %zu passed, %zu failed, %zu skipped (limits the command "
+            "line does not set)\n",
+            how->program, passed, failed, skipped);
+    else
+        printf("corpus: %zu passed, %zu failed\n", passed, failed);
+    if (cases.n == 0) {
+        fputs("corpus_run: no cases found\n", stderr);
+        return 1;
+    }
+    return failed ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-    ol_ruleset *rs = NULL;
     ol_error_t err = OL_ERROR_INIT;
-    names cases = {NULL, 0, 0};
-    size_t i, passed = 0, failed = 0;
-    int a;
+    runner how = {NULL, NULL};
+    ol_ruleset *rs = NULL;
+    int rc;
 
-    if (argc < 2) {
+    if (argc < 2 || (strcmp(argv[1], "--print") == 0 && argc != 3) ||
+        (strcmp(argv[1], "--cli") == 0 && argc < 4)) {
         usage();
         return 2;
     }
@@ -682,40 +1036,14 @@ int main(int argc, char **argv)
                 err.source, err.line, err.column, err.text);
         return 2;
     }
-    if (strcmp(argv[1], "--print") == 0) {
-        buf out = {NULL, 0, 0};
-        int rc;
-        if (argc != 3) {
-            usage();
-            ol_ruleset_free(rs);
-            return 2;
-        }
-        buf_add(&out, "", 0);
-        rc = run_case(rs, argv[2], &out);
-        fputs(out.data, stdout);
-        free(out.data);
-        ol_ruleset_free(rs);
-        return rc == 0 ? 0 : 2;
-    }
-    for (a = 1; a < argc; a++) {
-        if (collect(argv[a], &cases) != 0) {
-            ol_ruleset_free(rs);
-            return 2;
-        }
-    }
-    for (i = 0; i < cases.n; i++) {
-        if (compare_case(rs, cases.v[i]))
-            passed++;
-        else
-            failed++;
-        free(cases.v[i]);
-    }
-    free(cases.v);
+    how.rs = rs;
+    if (strcmp(argv[1], "--print") == 0)
+        rc = print_case(rs, argv[2]);
+    else if (strcmp(argv[1], "--cli") == 0) {
+        how.program = argv[2];
+        rc = run_all(&how, argv + 3, argc - 3);
+    } else
+        rc = run_all(&how, argv + 1, argc - 1);
     ol_ruleset_free(rs);
-    printf("corpus: %zu passed, %zu failed\n", passed, failed);
-    if (cases.n == 0) {
-        fputs("corpus_run: no cases found\n", stderr);
-        return 1;
-    }
-    return failed ? 1 : 0;
+    return rc;
 }
