@@ -34,4 +34,12 @@ show --kind=update-session examples/payloads/update-session-valid.json
 show --format=klarna examples/payloads/create-session-tax-mistake.json
 show --format=json examples/payloads/create-session-tax-mistake.json
 echo
+echo "== a session's life, on examples/session-life =="
+cd examples/session-life
+build=../../$build
+show --kind=update-session --session=session.json update-billing-no.json
+show --format=klarna --kind=create-order --authorized=authorized.json order-cart-changed.json
+cd ../..
+build=${build#../../}
+echo
 echo "orderlint is built: $build/cli/orderlint (try --help)."

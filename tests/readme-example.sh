@@ -14,11 +14,20 @@ fail() {
     echo "FAIL: $1"
 }
 
-# The fenced block after the marker line, up to its closing fence.
-sed -n '/^<!-- examples\/server.c -->$/,/^```$/p' "$top_srcdir/README.md" |
-    sed '1,2d;$d' >"$tmp/readme.c"
-cmp -s "$tmp/readme.c" "$top_srcdir/examples/server.c" ||
-    fail "README.md does not show examples/server.c as it is"
+# The README shows the example FILE verbatim: the fenced block after the
+# line "<!-- FILE -->", up to its closing fence.
+shows_source() {
+    sed -n "\|^<!-- $1 -->\$|,/^\`\`\`\$/p" "$top_srcdir/README.md" | sed '1,2d;$d' >"$tmp/readme.c"
+    cmp -s "$tmp/readme.c" "$top_srcdir/$1" || fail "README.md does not show $1 as it is"
+}
+
+# What the README says "$ PROGRAM" prints: the lines after it, up to the fence.
+shown_output() {
+    sed -n "\|^\\$ $1\$|,/^\`\`\`\$/p" "$top_srcdir/README.md" | sed '1d;$d'
+}
+
+shows_source examples/server.c
+shows_source examples/session-life.c
 
 rc=0
 "$top_builddir/examples/server" >"$tmp/out" 2>"$tmp/err" || rc=$?
@@ -27,5 +36,18 @@ grep -E -q '^not sent: Klarna would answer \{"correlation_id": "[0-9a-f-]{36}", 
     fail "examples/server: the rejected session's Klarna answer is not on stderr"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "examples/server: more than the one rejection on stderr"
 
-echo "readme-example.sh: $((3 - failed)) passed, $failed failed"
+# The session's life: the update and the order are caught, and it prints
+# what the README shows, the random correlation_id aside.
+rc=0
+"$top_builddir/examples/session-life" >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "examples/session-life: exit status $rc, expected 0"
+sed -E 's/"correlation_id": "[0-9a-f-]{36}"/"correlation_id": "…"/g' "$tmp/out" >"$tmp/masked"
+shown_output examples/session-life >"$tmp/shown"
+[ -s "$tmp/shown" ] || fail "README.md shows no output of examples/session-life"
+cmp -s "$tmp/masked" "$tmp/shown" || {
+    fail "examples/session-life does not print what README.md shows"
+    diff -u "$tmp/shown" "$tmp/masked" | sed 's/^/  /'
+}
+
+echo "readme-example.sh: $((8 - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
