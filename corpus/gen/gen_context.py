@@ -178,29 +178,30 @@ def define(case, g):
              "the body's own finding is still reported.")
 
     ORDER = dict(base_se_full(), auto_capture=False)
-    TOK_WHY = ("The token is a segment of the request path (POST /payments/v1/authorizations/{token}/order): a token "
-               "that cannot be one (empty, over 255 characters, or with a character a path segment cannot carry) is "
-               "NOT_FOUND \"Invalid authorization token\" under every reading (rules/91-authorized.rules).")
-    UUID_WHY = ("Klarna does not document the form of its tokens; every full one in its docs is a lower-case UUID: a "
-                "warning only (CONTRACT.md section 1).")
+    TOK_WHY = ("Every authorization token in Klarna's docs and in real answers is a lower-case UUID (the authorization "
+               "callback example; krokedil/klarna-payments-for-woocommerce issue 93): any other token is NOT_FOUND "
+               "\"Invalid authorization token\" (CONTRACT.md section 3; rules/91-authorized.rules), at the body's "
+               "root (the path is wrong, not the body).")
     case("ids", "token-valid", ORDER, [], kind="create-order", ctx=ctx(token=TOK),
          why="The token of Klarna's authorization callback example.")
     case("ids", "token-real-issue-93", ORDER, [], kind="create-order",
          ctx=ctx(token="2b7c6614-90a5-427c-bf0d-2879888822fb"),
          why="A real authorization token quoted in krokedil/klarna-payments-for-woocommerce issue 93.")
+    NOTES = {
+        "truncated-docs-example": " b4bd3423-24e3 is the shortened example of Klarna's create-order page: a token "
+                                  "cut short.",
+        "jwt-client-token": " This one is the client_token of the SDK reference, a JWT: sent instead of the "
+                            "authorization token.",
+    }
     for name, v in (("empty", ""), ("space-only", " "), ("with-space", "1eddf502 f3a0-45bf-b1fd-f2e3a2758200"),
                     ("slash", "1eddf502/f3a0-45bf-b1fd-f2e3a2758200"), ("question-mark", TOK + "?retry=1"),
                     ("hash", TOK + "#order"), ("trailing-newline", TOK + "\n"), ("tab", "\t" + TOK),
-                    ("lone-percent", "1eddf502-f3a0%"), ("256", "a" * 256)):
-        case("ids", "token-" + name, ORDER, [token_form(v)], kind="create-order", ctx=ctx(token=v), why=TOK_WHY)
-    for name, v in (("255", "a" * 255), ("truncated-docs-example", "b4bd3423-24e3"), ("uppercase", TOK.upper()),
-                    ("percent-escape", "1eddf502%2Df3a0-45bf-b1fd-f2e3a2758200"),
+                    ("lone-percent", "1eddf502-f3a0%"), ("256", "a" * 256), ("255", "a" * 255),
+                    ("truncated-docs-example", "b4bd3423-24e3"), ("uppercase", TOK.upper()),
+                    ("braces", "{" + TOK + "}"), ("percent-escape", "1eddf502%2Df3a0-45bf-b1fd-f2e3a2758200"),
                     ("jwt-client-token", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmb28iOiJiYXIifQ.dtxWM6MIcgoeMgH87tGvsNDY6cHWL6MGW4LeYvnm1JA")):
-        case("ids", "token-" + name, ORDER, [token_uuid(v)], kind="create-order", ctx=ctx(token=v),
-             why=UUID_WHY + (" b4bd3423-24e3 is the shortened example of Klarna's create-order page."
-                             if name == "truncated-docs-example" else "")
-             + (" This one is the client_token of the SDK reference, a JWT: not an authorization token, but a "
-                "possible path segment." if name == "jwt-client-token" else ""))
+        case("ids", "token-" + name, ORDER, [token_form(v)], kind="create-order", ctx=ctx(token=v),
+             why=TOK_WHY + NOTES.get(name, ""))
     case("ids", "token-60min-exact", ORDER, [], kind="create-order",
          ctx=ctx(token=TOK, authorized_at=T0, now=T0 + HOUR),
          why="A successful authorization guarantees the order for 60 minutes (facts.md S14): at exactly 3600 seconds.")

@@ -362,21 +362,13 @@ def session_expired(created, now):
              % (now - created, created, now), klarna="Invalid session id", code="NOT_FOUND", http=404)
 
 
-TOKEN_FORM = ("expected an authorization token of 1 to 255 characters that can stand in a URL path "
-              "(letters, digits, -._~!$&'()*+,;=:@ or %%XX), found %s")
+TOKEN_FORM = ("expected an authorization token of the form Klarna issues, a lower-case UUID (8-4-4-4-12 hex "
+              "digits), found %s")
 
 
 def token_form(v):
     return E("token.form", "", TOKEN_FORM % jtext(v), klarna="Invalid authorization token", code="NOT_FOUND",
              http=404)
-
-
-def token_uuid(v):
-    return W("token.uuid", "",
-             "expected an authorization token of the form Klarna's docs show, a lower-case UUID (8-4-4-4-12 hex "
-             "digits), found %s: rejected if every token Klarna issues has that form, accepted if Klarna issues "
-             "others (it does not document the form)" % jtext(v),
-             klarna="Invalid authorization token", code="NOT_FOUND", http=404)
 
 
 def token_expired(at, now):
