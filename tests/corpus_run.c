@@ -174,18 +174,21 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* ---- lines --------------------------------------------------------------- */
+/* ---- lists of strings ------------------------------------------------------ */
 
-typedef struct lines {
+/* Strings, each owned by the list, kept NULL-terminated so that a list can
+ * be an argv: the lines of a file, the case directories, a command line. */
+typedef struct strv {
     char **v;
     size_t n, cap;
-} lines;
+} strv;
 
-static void lines_push(lines *l, const char *s, size_t n)
+/* Append s (NULL: out of memory), which the list now owns. */
+static void strv_push(strv *l, char *s)
 {
-    char *copy;
-
-    if (l->n == l->cap) {
+    if (!s)
+        die_oom();
+    if (l->n + 1 >= l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         char **v = realloc(l->v, cap * sizeof(*v));
         if (!v)
@@ -193,17 +196,25 @@ static void lines_push(lines *l, const char *s, size_t n)
         l->v = v;
         l->cap = cap;
     }
-    copy = malloc(n + 1);
+    l->v[l->n++] = s;
+    l->v[l->n] = NULL;
+}
+
+/* Append a copy of the n bytes at s. */
+static void strv_push_copy(strv *l, const char *s, size_t n)
+{
+    char *copy = malloc(n + 1);
+
     if (!copy)
         die_oom();
     memcpy(copy, s, n);
     copy[n] = '\0';
-    l->v[l->n++] = copy;
+    strv_push(l, copy);
 }
 
 /* Split text into lines (a final newline does not make an empty last line;
  * a CR before the LF is dropped, so that a checkout with CRLF still reads). */
-static void lines_split(lines *l, const char *text, size_t len)
+static void lines_split(strv *l, const char *text, size_t len)
 {
     size_t start = 0, i;
 
@@ -212,18 +223,20 @@ static void lines_split(lines *l, const char *text, size_t len)
             size_t end = i;
             if (end > start && text[end - 1] == '\r')
                 end--;
-            lines_push(l, text + start, end - start);
+            strv_push_copy(l, text + start, end - start);
             start = i + 1;
         }
     }
     if (start < len)
-        lines_push(l, text + start, len - start);
+        strv_push_copy(l, text + start, len - start);
     /* trailing empty lines carry no meaning */
-    while (l->n && l->v[l->n - 1][0] == '\0')
+    while (l->n && l->v[l->n - 1][0] == '\0') {
         free(l->v[--l->n]);
+        l->v[l->n] = NULL;
+    }
 }
 
-static void lines_free(lines *l)
+static void strv_free(strv *l)
 {
     size_t i;
 
@@ -400,7 +413,7 @@ static int load_context(case_ctx *c, const char *dir, int *used, buf *out)
     ol_context init = OL_CONTEXT_INIT;
     char *path = path_join(dir, "context");
     char *text = NULL;
-    lines l = {NULL, 0, 0};
+    strv l = {NULL, 0, 0};
     size_t i;
     int rc = -1;
 
@@ -451,7 +464,7 @@ static int load_context(case_ctx *c, const char *dir, int *used, buf *out)
     *used = text || c->session || c->authorized || c->order;
     rc = 0;
 done:
-    lines_free(&l);
+    strv_free(&l);
     free(text);
     free(path);
     return rc;
@@ -537,28 +550,6 @@ done:
 
 /* ---- through the command line --------------------------------------------- */
 
-/* A command line being built: its words, each owned. */
-typedef struct words {
-    char **v;
-    size_t n, cap;
-} words;
-
-static void words_push(words *w, char *s)
-{
-    if (!s)
-        die_oom();
-    if (w->n + 1 >= w->cap) { /* room for the terminating NULL */
-        size_t cap = w->cap ? w->cap * 2 : 16;
-        char **v = realloc(w->v, cap * sizeof(*v));
-        if (!v)
-            die_oom();
-        w->v = v;
-        w->cap = cap;
-    }
-    w->v[w->n++] = s;
-    w->v[w->n] = NULL;
-}
-
 static char *concat(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -571,28 +562,19 @@ static char *concat(const char *a, const char *b)
     return p;
 }
 
-static void words_free(words *w)
-{
-    size_t i;
-
-    for (i = 0; i < w->n; i++)
-        free(w->v[i]);
-    free(w->v);
-}
-
 /* --NAME=FILE when the case has the context document FILE. */
-static void push_doc_option(words *w, const char *dir, const char *file,
+static void push_doc_option(strv *w, const char *dir, const char *file,
                             const char *option)
 {
     char *path = path_join(dir, file);
 
     if (is_file(path))
-        words_push(w, concat(option, path));
+        strv_push(w, concat(option, path));
     free(path);
 }
 
 /* --NAME=TIME, the time in RFC 3339, when the case gives it. */
-static int push_time_option(words *w, const char *option, int64_t t, buf *out)
+static int push_time_option(strv *w, const char *option, int64_t t, buf *out)
 {
     char text[64];
     time_t tt = (time_t)t;
@@ -606,13 +588,13 @@ static int push_time_option(words *w, const char *option, int64_t t, buf *out)
                    (long long)t);
         return -1;
     }
-    words_push(w, concat(option, text));
+    strv_push(w, concat(option, text));
     return 0;
 }
 
 /* The command line of a case: PROGRAM --format=json --kind=K, the context
  * as options, the input. 0, or -1 (the reason in out). */
-static int cli_words(words *w, const char *program, const char *dir, buf *out)
+static int cli_words(strv *w, const char *program, const char *dir, buf *out)
 {
     case_ctx cc;
     ol_kind kind;
@@ -622,21 +604,21 @@ static int cli_words(words *w, const char *program, const char *dir, buf *out)
         return -1;
     if (load_context(&cc, dir, &has_ctx, out) != 0)
         goto done;
-    words_push(w, strdup(program));
-    words_push(w, strdup("--format=json"));
-    words_push(w, concat("--kind=", ol_kind_name(kind)));
+    strv_push(w, strdup(program));
+    strv_push(w, strdup("--format=json"));
+    strv_push(w, concat("--kind=", ol_kind_name(kind)));
     push_doc_option(w, dir, "session.json", "--session=");
     push_doc_option(w, dir, "authorized.json", "--authorized=");
     push_doc_option(w, dir, "order.json", "--order=");
     if (cc.session_id)
-        words_push(w, concat("--session-id=", cc.session_id));
+        strv_push(w, concat("--session-id=", cc.session_id));
     if (cc.token)
-        words_push(w, concat("--token=", cc.token));
+        strv_push(w, concat("--token=", cc.token));
     if (push_time_option(w, "--created-at=", cc.ctx.created_at, out) != 0 ||
         push_time_option(w, "--authorized-at=", cc.ctx.authorized_at, out) != 0 ||
         push_time_option(w, "--now=", cc.ctx.now, out) != 0)
         goto done;
-    words_push(w, path_join(dir, "input.json"));
+    strv_push(w, path_join(dir, "input.json"));
     rc = 0;
 done:
     case_ctx_free(&cc);
@@ -739,7 +721,7 @@ static void dump_document(buf *out, const json_t *doc)
 /* What the command line must also get right, beyond the dump: one document
  * line then the summary, the document named by its source and numbered 1,
  * its kind, and the exit status of its verdict. */
-static void check_cli_frame(buf *out, const lines *l, const json_t *doc, const words *w,
+static void check_cli_frame(buf *out, const strv *l, const json_t *doc, const strv *w,
                             int status)
 {
     const char *input = w->v[w->n - 1];
@@ -766,9 +748,9 @@ static void check_cli_frame(buf *out, const lines *l, const json_t *doc, const w
 static int run_case_cli(const char *program, const char *dir, buf *out)
 {
     char *options_path = path_join(dir, "options");
-    words w = {NULL, 0, 0};
+    strv w = {NULL, 0, 0};
     buf so = {NULL, 0, 0}, se = {NULL, 0, 0};
-    lines l = {NULL, 0, 0};
+    strv l = {NULL, 0, 0};
     json_t *doc = NULL;
     int status, rc = -1;
 
@@ -793,10 +775,10 @@ static int run_case_cli(const char *program, const char *dir, buf *out)
     rc = 0;
 done:
     json_decref(doc);
-    lines_free(&l);
+    strv_free(&l);
     free(so.data);
     free(se.data);
-    words_free(&w);
+    strv_free(&w);
     free(options_path);
     return rc;
 }
@@ -806,7 +788,7 @@ done:
 /* Print a line diff of expected (a) against actual (b): the longest common
  * subsequence, with "-" for lines only expected and "+" for lines only
  * actual. Cases are small, so the quadratic table is fine. */
-static void print_diff(const lines *a, const lines *b)
+static void print_diff(const strv *a, const strv *b)
 {
     size_t n = a->n, m = b->n, i, j;
     size_t *t = calloc((n + 1) * (m + 1), sizeof(*t));
@@ -855,7 +837,7 @@ static int compare_case(const runner *how, const char *dir)
     size_t elen = 0;
     char *expected = read_file(expected_path, &elen);
     buf actual = {NULL, 0, 0};
-    lines a = {NULL, 0, 0}, b = {NULL, 0, 0};
+    strv a = {NULL, 0, 0}, b = {NULL, 0, 0};
     int ok = 0, rc;
     size_t i;
 
@@ -884,8 +866,8 @@ static int compare_case(const runner *how, const char *dir)
         print_diff(&a, &b);
     }
 done:
-    lines_free(&a);
-    lines_free(&b);
+    strv_free(&a);
+    strv_free(&b);
     free(actual.data);
     free(expected);
     free(expected_path);
@@ -894,42 +876,24 @@ done:
 
 /* ---- finding the cases ---------------------------------------------------- */
 
-typedef struct names {
-    char **v;
-    size_t n, cap;
-} names;
-
-static void names_push(names *l, char *s)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **v = realloc(l->v, cap * sizeof(*v));
-        if (!v)
-            die_oom();
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = s;
-}
-
 static int name_cmp(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
 /* Collect the case directories at or under dir, in name order. */
-static int collect(const char *dir, names *cases)
+static int collect(const char *dir, strv *cases)
 {
     char *input = path_join(dir, "input.json");
     DIR *d;
     struct dirent *e;
-    names subs = {NULL, 0, 0};
+    strv subs = {NULL, 0, 0};
     size_t i;
     int rc = 0;
 
     if (is_file(input)) {
         free(input);
-        names_push(cases, strdup(dir));
+        strv_push(cases, strdup(dir));
         return 0;
     }
     free(input);
@@ -944,7 +908,7 @@ static int collect(const char *dir, names *cases)
             continue;
         sub = path_join(dir, e->d_name);
         if (is_dir(sub))
-            names_push(&subs, sub);
+            strv_push(&subs, sub);
         else
             free(sub);
     }
@@ -954,9 +918,8 @@ static int collect(const char *dir, names *cases)
     for (i = 0; i < subs.n; i++) {
         if (collect(subs.v[i], cases) != 0)
             rc = -1;
-        free(subs.v[i]);
     }
-    free(subs.v);
+    strv_free(&subs);
     return rc;
 }
 
@@ -986,23 +949,23 @@ static int print_case(const ol_ruleset *rs, const char *dir)
 /* Run every case under the directories of dirs[0..n). */
 static int run_all(const runner *how, char **dirs, int n)
 {
-    names cases = {NULL, 0, 0};
-    size_t i, passed = 0, failed = 0, skipped = 0;
+    strv cases = {NULL, 0, 0};
+    size_t i, total, passed = 0, failed = 0, skipped = 0;
     int a, rc = 0;
 
     for (a = 0; a < n && rc == 0; a++)
         rc = collect(dirs[a], &cases);
-    for (i = 0; i < cases.n; i++) {
-        int ok = rc == 0 ? compare_case(how, cases.v[i]) : 0;
+    for (i = 0; rc == 0 && i < cases.n; i++) {
+        int ok = compare_case(how, cases.v[i]);
         if (ok > 0)
             passed++;
         else if (ok < 0)
             skipped++;
         else
             failed++;
-        free(cases.v[i]);
     }
-    free(cases.v);
+    total = cases.n;
+    strv_free(&cases);
     if (rc != 0)
         return 2;
     if (how->program)
@@ -1012,7 +975,7 @@ static int run_all(const runner *how, char **dirs, int n)
             how->program, passed, failed, skipped);
     else
         printf("corpus: %zu passed, %zu failed\n", passed, failed);
-    if (cases.n == 0) {
+    if (total == 0) {
         fputs("corpus_run: no cases found\n", stderr);
         return 1;
     }
