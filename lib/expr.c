@@ -71,6 +71,7 @@ typedef enum fn_id {
     F_IIN,
     F_IEQ,
     F_LOOKUP,
+    F_SIZE,
     F_JSON,
     F_ALL,
     F_ANY,
@@ -1351,6 +1352,7 @@ static const fn_spec fn_specs[] = {
     {"iin", F_IIN, 2, {A_VALUE, A_HAYSTACK}},
     {"ieq", F_IEQ, 2, {A_VALUE, A_VALUE}},
     {"lookup", F_LOOKUP, 2, {A_TABLE, A_VALUE}},
+    {"size", F_SIZE, 1, {A_TABLE, A_VALUE}},
     {"json", F_JSON, 1, {A_VALUE, A_VALUE}},
     {"all", F_ALL, 2, {A_PATH, A_VALUE}},
     {"any", F_ANY, 2, {A_PATH, A_VALUE}},
@@ -2977,6 +2979,8 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
         return eval_in(e, ev, fn == F_IIN);
     case F_LOOKUP:
         return eval_lookup(e, ev);
+    case F_SIZE:
+        return v_int((json_int_t)e->table->n);
     case F_MATCHES:
         return eval_matches(e, ev);
     case F_MIN:

@@ -74,6 +74,10 @@ typedef struct olx_table {
     char *name;
     olx_entry *entries; /* sorted by key, ignoring ASCII case */
     size_t n;
+    /* 'table NAME default {...}': a later file may give the table once more,
+     * and its entries then replace these, in place (rules hold pointers to
+     * the table). replaced: that has happened. */
+    int is_default, replaced;
 } olx_table;
 
 typedef struct olx_def {

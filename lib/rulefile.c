@@ -56,12 +56,20 @@ static const char *const builtin_names[OLP_BUILTIN_COUNT_] = {
     [OLP_BUILTIN_AUTHORIZED_MISMATCH] = "authorized-mismatch",
 };
 
+/* A table of this file that replaces a default table of the book. */
+typedef struct replacement {
+    olx_table *target; /* the book's */
+    olx_table *staged; /* this file's: the new entries */
+} replacement;
+
 /* The file being read, and what it adds. */
 typedef struct loader {
     olx_parser p;
     const olp_rulebook *book;
     const char *name;
-    olx_names names; /* this file's tables and defs */
+    olx_names names;           /* this file's tables and defs */
+    replacement *replacements; /* of the book's default tables */
+    size_t nreplacements;
     olp_rule **rules;
     size_t nrules, crules;
     char **merge_fields; /* merge fields NAME... */
@@ -752,14 +760,51 @@ static int parse_entries(loader *l, olx_table *t)
     return 0;
 }
 
+/* The book's default table of that name, when this file may replace it
+ * (CONTRACT: a file replaces a default table once, by defining it again). */
+static olx_table *replaceable_table(loader *l, const olx_token *t)
+{
+    const olx_names *book = l->book->names;
+    size_t i, n = t->end - t->start;
+
+    for (i = 0; book && i < book->ntables; i++) {
+        olx_table *bt = book->tables[i];
+        if (strlen(bt->name) == n && memcmp(bt->name, l->p.s + t->start, n) == 0)
+            return bt->is_default && !bt->replaced ? bt : NULL;
+    }
+    return NULL;
+}
+
+/* A second table of the same name in this file, replacing the same default. */
+static int replaced_twice(loader *l, const olx_table *target, const olx_token *t)
+{
+    size_t i;
+
+    for (i = 0; i < l->nreplacements; i++) {
+        if (l->replacements[i].target == target) {
+            olx_fail(&l->p, t->start, "'%s' is already defined", target->name);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* table NAME [default] { KEY: LITERAL, ... } */
 static void parse_table(loader *l)
 {
     olx_token name;
-    olx_table *t;
+    olx_table *t, *target;
 
     olx_next(&l->p); /* table */
-    if (parse_new_name(l, "a table name", &name) != 0)
+    target = replaceable_table(l, olx_peek(&l->p));
+    if (target) {
+        name = *olx_peek(&l->p);
+        if (replaced_twice(l, target, &name))
+            return;
+        olx_next(&l->p);
+    } else if (parse_new_name(l, "a table name", &name) != 0) {
         return;
+    }
     t = olp_calloc(1, sizeof(*t));
     if (t)
         t->name = olp_strndup(l->p.s + name.start, name.end - name.start);
@@ -768,9 +813,24 @@ static void parse_table(loader *l)
         olx_table_free(t);
         return;
     }
-    if (parse_entries(l, t) != 0 || olx_table_finish(&l->p, t) != 0 ||
-        append(l, &l->names.tables, &l->names.ntables, &t, sizeof(t)) != 0)
+    if (!target && olx_token_is(&l->p, olx_peek(&l->p), "default")) {
+        t->is_default = 1;
+        olx_next(&l->p);
+    }
+    if (parse_entries(l, t) != 0 || olx_table_finish(&l->p, t) != 0) {
         olx_table_free(t);
+        return;
+    }
+    if (!target) {
+        if (append(l, &l->names.tables, &l->names.ntables, &t, sizeof(t)) != 0)
+            olx_table_free(t);
+        return;
+    }
+    {
+        replacement r = {target, t};
+        if (append(l, &l->replacements, &l->nreplacements, &r, sizeof(r)) != 0)
+            olx_table_free(t);
+    }
 }
 
 static void parse_def(loader *l)
@@ -912,8 +972,31 @@ static void loader_free(loader *l)
     for (i = 0; i < l->nmerge_fields; i++)
         olp_free(l->merge_fields[i]);
     olp_free(l->merge_fields);
+    for (i = 0; i < l->nreplacements; i++)
+        olx_table_free(l->replacements[i].staged);
+    olp_free(l->replacements);
     olx_names_free(&l->names);
     olx_parser_fini(&l->p);
+}
+
+/* Give the default tables this file replaces their new entries. The rules
+ * hold pointers to those tables, so the entries move, not the tables; the
+ * old entries go with the loader. Cannot fail. */
+static void replace_tables(loader *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->nreplacements; i++) {
+        olx_table *book = l->replacements[i].target, *file = l->replacements[i].staged;
+        olx_entry *entries = book->entries;
+        size_t n = book->n;
+
+        book->entries = file->entries;
+        book->n = file->n;
+        book->replaced = 1;
+        file->entries = entries;
+        file->n = n;
+    }
 }
 
 /* Hand the staged rules, tables and defs to the book: room first, so that
@@ -968,6 +1051,7 @@ static int commit(loader *l, olp_rulebook *book)
                l->names.ndefs * sizeof(*names->defs));
     names->ndefs += l->names.ndefs;
     l->nrules = l->names.ntables = l->names.ndefs = 0;
+    replace_tables(l);
     return OL_OK;
 }
 

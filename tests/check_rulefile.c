@@ -306,6 +306,91 @@ START_TEST(test_table_used_before_defined)
 }
 END_TEST
 
+/* The truth of rule id's assert on the document doc. */
+static int holds(const olp_rulebook *b, const char *id, const char *doc)
+{
+    const olp_rule *r = find_rule(b, id);
+    json_t *root = json_loads(doc, 0, NULL);
+    olp_eval ev;
+    int truth;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.book = b;
+    ev.root = ev.current = root;
+    truth = olp_value_truth(olp_expr_eval(r->assertion, &ev));
+    json_decref(root);
+    return truth;
+}
+
+/* A default table is replaced, once, by a later file that defines it again;
+ * the rules that use it see the new entries. */
+START_TEST(test_default_table_is_replaced_once)
+{
+    olp_rulebook b;
+    ol_error_t err = OL_ERROR_INIT;
+
+    memset(&b, 0, sizeof(b));
+    add_ok(&b, "table enabled default { }\n"
+               "rule d.size kinds all assert size(enabled) == 0 severity error "
+               "code BAD_VALUE message \"m\" explain \"e\"\n"
+               "rule d.in kinds all assert in(c, enabled) severity error "
+               "code BAD_VALUE message \"m\" explain \"e\"\n");
+    ck_assert_int_eq(holds(&b, "d.size", "{}"), 1);
+    ck_assert_int_eq(holds(&b, "d.in", "{\"c\": \"SE\"}"), 0);
+    /* a file that fails leaves the default as it was */
+    ck_assert_int_eq(add(&b, "bad.rules", "table enabled { SE: 1 }\nrule (", &err),
+                     OL_ERULES);
+    ck_assert_int_eq(holds(&b, "d.size", "{}"), 1);
+    /* the merchant's file: the same name, entries that replace the default's */
+    add_ok(&b, "table enabled { se: \"Sweden\", NO: \"Norway\" }\n"
+               "rule d.mine kinds all assert lookup(enabled, \"SE\") == \"Sweden\" "
+               "severity error code BAD_VALUE message \"m\" explain \"e\"\n");
+    ck_assert_int_eq(holds(&b, "d.size", "{}"), 0);
+    ck_assert_int_eq(holds(&b, "d.in", "{\"c\": \"SE\"}"), 1);
+    ck_assert_int_eq(holds(&b, "d.in", "{\"c\": \"DK\"}"), 0);
+    ck_assert_int_eq(holds(&b, "d.mine", "{}"), 1);
+    /* once: a third file cannot give it again */
+    memset(&err, 0, sizeof(err)); /* (an error is not overwritten) */
+    ck_assert_int_eq(add(&b, "third.rules", "table enabled { DK: 1 }", &err), OL_ERULES);
+    ck_assert_str_eq(err.text, "'enabled' is already defined");
+    ck_assert_int_eq(holds(&b, "d.in", "{\"c\": \"DK\"}"), 0);
+    olp_rulebook_clear(&b);
+}
+END_TEST
+
+/* A table that is not a default cannot be given again; a default cannot be
+ * given twice in one file, nor by the file that declares it. */
+START_TEST(test_default_table_errors)
+{
+    olp_rulebook b;
+    ol_error_t err = OL_ERROR_INIT;
+
+    memset(&b, 0, sizeof(b));
+    ck_assert_int_eq(add(&b, "one.rules", "table t default { }\ntable t { A: 1 }", &err),
+                     OL_ERULES);
+    ck_assert_str_eq(err.text, "'t' is already defined");
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_int_eq(err.column, 7);
+    add_ok(&b, "table t default { }\ntable fixed { A: 1 }");
+    memset(&err, 0, sizeof(err)); /* (an error is not overwritten) */
+    ck_assert_int_eq(add(&b, "two.rules", "table t { A: 1 }\ntable t { B: 1 }", &err),
+                     OL_ERULES);
+    ck_assert_str_eq(err.text, "'t' is already defined");
+    ck_assert_int_eq(err.line, 2);
+    memset(&err, 0, sizeof(err));
+    ck_assert_int_eq(add(&b, "fixed.rules", "table fixed { B: 1 }", &err), OL_ERULES);
+    ck_assert_str_eq(err.text, "'fixed' is already defined");
+    memset(&err, 0, sizeof(err));
+    ck_assert_int_eq(add(&b, "size.rules",
+                         "rule s.x kinds all assert size(nothing) == 0 severity error "
+                         "code BAD_VALUE message \"m\" explain \"e\"",
+                         &err),
+                     OL_ERULES);
+    ck_assert_str_eq(err.text, "unknown table 'nothing' (a field is written @.nothing)");
+    olp_rulebook_clear(&b);
+}
+END_TEST
+
 /* Nothing of a file with a mistake is added. */
 START_TEST(test_failed_file_changes_nothing)
 {
@@ -660,6 +745,8 @@ Suite *rulefile_suite(void)
     tcase_add_test(tc, test_directive_order_and_reserved_fields);
     tcase_add_test(tc, test_names_across_files);
     tcase_add_test(tc, test_table_used_before_defined);
+    tcase_add_test(tc, test_default_table_is_replaced_once);
+    tcase_add_test(tc, test_default_table_errors);
     tcase_add_test(tc, test_failed_file_changes_nothing);
     suite_add_tcase(s, tc);
 

@@ -14,16 +14,19 @@
  *                              case's kind and context as options; the dump
  *                              is made from its output, and its exit status
  *                              must be 0 for a valid document, 1 for a
- *                              rejected one. A case with an options file
- *                              (limits the command line does not set) is
- *                              skipped, and counted as such.
+ *                              rejected one; a case's rule files are
+ *                              --rules options. A case with limits (which
+ *                              the command line does not set) is skipped,
+ *                              and counted as such.
  *
  * A case is a directory with
  *   input.json   the payload, bytes as they are;
  *   kind         optional, one line: the payload kind (default create-session);
  *   options      optional, lines "max_bytes N" and "max_depth N": the case is
  *                checked with a ruleset made with these limits (so that a
- *                limit can be tested without a 16 MiB file);
+ *                limit can be tested without a 16 MiB file); lines
+ *                "rules FILE": a rule file of the case, loaded after the
+ *                built-in table (a merchant's own rules and tables);
  *   session.json, authorized.json, order.json
  *                optional: the context documents (ol_context's session,
  *                authorized and order), read with jansson;
@@ -292,41 +295,73 @@ static void dump_report(buf *out, const ol_report *r)
         buf_printf(out, "dropped %zu\n", ol_report_dropped(r));
 }
 
-/* The ruleset of a case with an options file: the built-in table with the
- * limits it names. NULL (with the reason in out) when the file is wrong. */
-static ol_ruleset *case_ruleset(const char *path, const char *text, buf *out)
+/* What a case's options file says: limits, and rule files to load. */
+typedef struct case_options {
+    ol_options limits;
+    int has_limits;
+    strv rules; /* paths of the rule files, from the case directory */
+} case_options;
+
+/* Read dir/options, lines "max_bytes N", "max_depth N" and "rules FILE" (a
+ * rule file of the case directory, loaded after the built-in table). No
+ * file is no options. 0, or -1 (the reason in out). */
+static int read_options(const char *dir, case_options *o, buf *out)
 {
-    ol_options opts = OL_OPTIONS_INIT;
+    char *path = path_join(dir, "options");
+    char *text = read_file(path, NULL);
+    strv l = {NULL, 0, 0};
+    ol_options init = OL_OPTIONS_INIT;
+    size_t i;
+    int rc = 0;
+
+    memset(o, 0, sizeof(*o));
+    o->limits = init;
+    if (text)
+        lines_split(&l, text, strlen(text));
+    for (i = 0; i < l.n && rc == 0; i++) {
+        char name[32], value[256];
+        unsigned long long n;
+        if (sscanf(l.v[i], "%31s %255s", name, value) != 2) {
+            rc = -1;
+        } else if (strcmp(name, "rules") == 0) {
+            strv_push(&o->rules, path_join(dir, value));
+        } else if ((strcmp(name, "max_bytes") == 0 || strcmp(name, "max_depth") == 0) &&
+                   sscanf(value, "%llu", &n) == 1) {
+            *(name[4] == 'b' ? &o->limits.max_bytes : &o->limits.max_depth) = (size_t)n;
+            o->has_limits = 1;
+        } else {
+            rc = -1;
+        }
+    }
+    if (rc != 0)
+        buf_printf(
+            out,
+            "%s: expected lines \"max_bytes N\", \"max_depth N\" or \"rules FILE\"\n",
+            path);
+    strv_free(&l);
+    free(text);
+    free(path);
+    return rc;
+}
+
+/* The ruleset of a case with options: the built-in table with its limits
+ * and its rule files. NULL (with the reason in out) when one is wrong. */
+static ol_ruleset *case_ruleset(const case_options *o, buf *out)
+{
     ol_ruleset *rs = NULL;
     ol_error_t err = OL_ERROR_INIT;
-    const char *p = text;
+    size_t i;
 
-    while (*p) {
-        char name[32];
-        unsigned long long value;
-        int used = 0;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-            p++;
-        if (!*p)
-            break;
-        if (sscanf(p, "%31s %llu%n", name, &value, &used) != 2) {
-            buf_printf(out, "%s: expected lines \"max_bytes N\" or \"max_depth N\"\n",
-                       path);
-            return NULL;
-        }
-        if (strcmp(name, "max_bytes") == 0)
-            opts.max_bytes = (size_t)value;
-        else if (strcmp(name, "max_depth") == 0)
-            opts.max_depth = (size_t)value;
-        else {
-            buf_printf(out, "%s: unknown option \"%s\"\n", path, name);
-            return NULL;
-        }
-        p += used;
-    }
-    if (ol_ruleset_new(&rs, &opts, &err) != OL_OK) {
-        buf_printf(out, "%s: ol_ruleset_new failed: %s\n", path, err.text);
+    if (ol_ruleset_new(&rs, &o->limits, &err) != OL_OK) {
+        buf_printf(out, "ol_ruleset_new failed: %s\n", err.text);
         return NULL;
+    }
+    for (i = 0; i < o->rules.n; i++) {
+        if (ol_ruleset_add_file(rs, o->rules.v[i], &err) != OL_OK) {
+            buf_printf(out, "%s:%d:%d: %s\n", err.source, err.line, err.column, err.text);
+            ol_ruleset_free(rs);
+            return NULL;
+        }
     }
     return rs;
 }
@@ -501,8 +536,8 @@ static int read_kind(const char *dir, ol_kind *kind, buf *out)
 static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
 {
     char *input_path = path_join(dir, "input.json");
-    char *options_path = path_join(dir, "options");
-    char *json = NULL, *options_text = NULL;
+    char *json = NULL;
+    case_options opts;
     size_t len = 0;
     ol_kind kind;
     ol_report *report = NULL;
@@ -513,6 +548,7 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
     int rc = -1;
 
     memset(&cc, 0, sizeof(cc));
+    memset(&opts, 0, sizeof(opts));
     json = read_file(input_path, &len);
     if (!json) {
         buf_printf(out, "cannot read %s: %s\n", input_path, strerror(errno));
@@ -520,9 +556,10 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
     }
     if (read_kind(dir, &kind, out) != 0)
         goto done;
-    options_text = read_file(options_path, NULL);
-    if (options_text) {
-        own = case_ruleset(options_path, options_text, out);
+    if (read_options(dir, &opts, out) != 0)
+        goto done;
+    if (opts.has_limits || opts.rules.n) {
+        own = case_ruleset(&opts, out);
         if (!own)
             goto done;
         rs = own;
@@ -541,10 +578,9 @@ done:
     ol_report_free(report);
     ol_ruleset_free(own);
     case_ctx_free(&cc);
+    strv_free(&opts.rules);
     free(json);
-    free(options_text);
     free(input_path);
-    free(options_path);
     return rc;
 }
 
@@ -594,10 +630,12 @@ static int push_time_option(strv *w, const char *option, int64_t t, buf *out)
 
 /* The command line of a case: PROGRAM --format=json --kind=K, the context
  * as options, the input. 0, or -1 (the reason in out). */
-static int cli_words(strv *w, const char *program, const char *dir, buf *out)
+static int cli_words(strv *w, const char *program, const char *dir,
+                     const case_options *opts, buf *out)
 {
     case_ctx cc;
     ol_kind kind;
+    size_t i;
     int has_ctx, rc = -1;
 
     if (read_kind(dir, &kind, out) != 0)
@@ -618,6 +656,8 @@ static int cli_words(strv *w, const char *program, const char *dir, buf *out)
         push_time_option(w, "--authorized-at=", cc.ctx.authorized_at, out) != 0 ||
         push_time_option(w, "--now=", cc.ctx.now, out) != 0)
         goto done;
+    for (i = 0; i < opts->rules.n; i++)
+        strv_push(w, concat("--rules=", opts->rules.v[i]));
     strv_push(w, path_join(dir, "input.json"));
     rc = 0;
 done:
@@ -743,11 +783,11 @@ static void check_cli_frame(buf *out, const strv *l, const json_t *doc, const st
 }
 
 /* Run one case through the command line; the dump goes to out. 0, 1 when
- * the case cannot be run so (an options file), -1 on failure (the reason in
- * out). */
+ * the case cannot be run so (limits the command line does not set), -1 on
+ * failure (the reason in out). */
 static int run_case_cli(const char *program, const char *dir, buf *out)
 {
-    char *options_path = path_join(dir, "options");
+    case_options opts;
     strv w = {NULL, 0, 0};
     buf so = {NULL, 0, 0}, se = {NULL, 0, 0};
     strv l = {NULL, 0, 0};
@@ -756,11 +796,13 @@ static int run_case_cli(const char *program, const char *dir, buf *out)
 
     buf_add(&so, "", 0);
     buf_add(&se, "", 0);
-    if (is_file(options_path)) {
+    if (read_options(dir, &opts, out) != 0)
+        goto done;
+    if (opts.has_limits) {
         rc = 1;
         goto done;
     }
-    if (cli_words(&w, program, dir, out) != 0)
+    if (cli_words(&w, program, dir, &opts, out) != 0)
         goto done;
     status = spawn(w.v, &so, &se);
     lines_split(&l, so.data, so.len);
@@ -779,7 +821,7 @@ done:
     free(so.data);
     free(se.data);
     strv_free(&w);
-    free(options_path);
+    strv_free(&opts.rules);
     return rc;
 }
 

@@ -393,10 +393,32 @@ def context_text(lines):
     return "\n".join(out) + "\n"
 
 
+def write_rules(d, rules):
+    """A case's own rule files ({name: text}), named by "rules NAME" lines of
+    its options file. The options file of a case that has no rule files is
+    left alone, unless it names only rule files (it is then stale)."""
+    op = os.path.join(d, "options")
+    if os.path.exists(op) and not rules:
+        with open(op) as f:
+            lines = f.read().split()
+        if lines and all(w == "rules" or i % 2 for i, w in enumerate(lines)):
+            for name in lines[1::2]:
+                if os.path.exists(os.path.join(d, name)):
+                    os.remove(os.path.join(d, name))
+            os.remove(op)
+    if not rules:
+        return
+    for name, text in rules.items():
+        with open(os.path.join(d, name), "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    with open(op, "w") as f:
+        f.write("".join("rules %s\n" % name for name in rules))
+
+
 def write_case(suite, name, text, findings, kind=None, why=None, write_input=True, ctx=None):
     """Write a case. ctx: {"session": obj, "authorized": obj, "order": obj,
-    "context": [(key, value), ...]}, each optional; files of a context the case
-    no longer has are removed."""
+    "context": [(key, value), ...], "rules": {name: text}}, each optional;
+    files of a context the case no longer has are removed."""
     d = os.path.join(CORPUS, suite, name)
     os.makedirs(d, exist_ok=True)
     ctx = ctx or {}
@@ -416,6 +438,7 @@ def write_case(suite, name, text, findings, kind=None, why=None, write_input=Tru
             f.write(context_text(ctx["context"]))
     elif os.path.exists(cp):
         os.remove(cp)
+    write_rules(d, ctx.get("rules"))
     merged = None
     if "session" in ctx and kind in ("update-session", "load", "authorize", "reauthorize", "finalize"):
         merged = merge(ctx["session"], json.loads(text.lstrip("\ufeff")))

@@ -978,6 +978,38 @@ case("markets", "billing-country-changes-market",
      why="The customer's billing country is DE: the order is German, and SEK and sv-SE do not fit it "
          "(the scenario of Klarna's \"Update the cart\" page).")
 case("markets", "billing-country-lowercase", market("DE", "EUR", "de-DE", {"billing_address": dict(BILLING_SE, country="de")}), [])
+# What the merchant's Klarna account has enabled (CONTRACT.md section 5): a
+# rule file of the merchant's replaces the empty default tables.
+ACCOUNT_RULES = ("# The merchant's Klarna account: its countries and currencies.\n"
+                 "table account_countries { SE: \"Sweden\", NO: \"Norway\", fi: \"Finland\" }\n"
+                 "table account_currencies { SEK: \"Swedish krona\", NOK: \"Norwegian krone\", eur: \"Euro\" }\n")
+ACCOUNT = {"rules": {"account.rules": ACCOUNT_RULES}}
+ACCOUNT_WHY = ("The merchant's account.rules says which countries and currencies its Klarna account has enabled "
+               "(SE, NO, FI; SEK, NOK, EUR): outside them Klarna answers with the field's Bad value (facts.md "
+               "section 5 and I-15; CONTRACT.md section 5). ")
+case("account", "enabled-se", market("SE", "SEK", "sv-SE"), [], ctx=ACCOUNT,
+     why=ACCOUNT_WHY + "Sweden in SEK is enabled.")
+case("account", "enabled-lowercase-codes", market("fi", "EUR", "fi-FI", rate_of="FI"), [], ctx=ACCOUNT,
+     why=ACCOUNT_WHY + "The table's keys and the payload's codes are compared ignoring case (fi, eur).")
+case("account", "country-not-enabled", market("DE", "EUR", "de-DE"), [m_account_country("DE")], ctx=ACCOUNT,
+     why=ACCOUNT_WHY + "Germany is a Klarna market, but not one of this account: \"Bad value: purchase_country\". "
+                       "EUR is enabled (for Finland), so the currency is not judged.")
+case("account", "currency-not-enabled", market("US", "USD", "en-US"),
+     [m_account_country("US"), m_account_currency("USD")], ctx=ACCOUNT,
+     why=ACCOUNT_WHY + "facts.md I-15: a US/USD/en-US session on an account not set up for it; Klarna's answer "
+                       "named purchase_currency. Neither the country nor the currency is enabled here.")
+case("account", "billing-country-not-enabled",
+     market("SE", "SEK", "sv-SE", {"billing_address": dict(BILLING_SE, country="DK")}),
+     [m_account_billing_country("DK"), m_currency("DK", "SEK"), m_locale("DK", "sv-SE")], ctx=ACCOUNT,
+     why=ACCOUNT_WHY + "The billing country, DK, decides the market, and the account has not enabled it; SEK and "
+                       "sv-SE do not fit Denmark either.")
+case("account", "not-served-is-not-also-not-enabled", market("JP", "JPY", "ja-JP"),
+     [m_country("JP"), m_account_currency("JPY")], ctx=ACCOUNT,
+     why=ACCOUNT_WHY + "A country Klarna does not serve is one finding at purchase_country (the account rule waits "
+                       "for the field to be valid); the currency is judged by the account alone, since Japan has no "
+                       "row in Klarna's table.")
+case("account", "not-configured", market("DE", "EUR", "de-DE"), [],
+     why="Without the merchant's tables (the defaults are empty) no account check is made (CONTRACT.md section 5).")
 case("markets", "mixed-case-codes", market("Se", "sEK", "Sv-se", rate_of="SE"), [])
 case("markets", "tentative-currency-hu-eur", market("HU", "EUR", "hu-HU"), [m_currency_tentative("HU", "EUR")],
      why="HU is a newer market whose currency orderlint has not confirmed: a mismatch is a warning only.")

@@ -280,6 +280,23 @@ def m_billing_country(v):
              % jtext(v), klarna="Bad value: purchase_country")
 
 
+ACCOUNT = "expected a %s your Klarna account has enabled (your account_%s table), found %s"
+
+
+def m_account_country(v):
+    return E("market.account-country", "/purchase_country", ACCOUNT % ("country", "countries", jtext(v)))
+
+
+def m_account_billing_country(v):
+    return E("market.account-billing-country", "/billing_address/country",
+             (ACCOUNT % ("country", "countries", jtext(v))) + " (billing_address.country overrides purchase_country)",
+             klarna="Bad value: purchase_country")
+
+
+def m_account_currency(v):
+    return E("market.account-currency", "/purchase_currency", ACCOUNT % ("currency", "currencies", jtext(v)))
+
+
 def m_currency(country, v):
     return E("market.currency", "/purchase_currency",
              "expected %s, the currency of %s (billing_address.country, else purchase_country), found %s"
