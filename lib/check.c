@@ -369,6 +369,30 @@ static void check_body(run *r)
         mismatch_events(r);
 }
 
+/* The body cannot be read: the rules about the request still speak (the
+ * session id, the token, their lifetimes), over an empty body, so that a
+ * wrong path answers NOT_FOUND before the body's BAD_REQUEST (CONTRACT.md
+ * section 3). */
+static void check_request(run *r)
+{
+    const json_t *root = r->root;
+    json_t *empty = json_object();
+    size_t i;
+
+    if (!empty) {
+        r->rc = OL_ENOMEM;
+        return;
+    }
+    r->root = r->ev.root = empty;
+    for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
+        const olp_rule *rule = r->rs->book.rules[i];
+        if (rule->about_request && runs(r, rule))
+            run_rule(r, rule);
+    }
+    r->root = r->ev.root = root;
+    json_decref(empty);
+}
+
 /* ---- built-in events ------------------------------------------------------- */
 
 /* Klarna's path of a pointer, read against the tree to tell indices from
@@ -592,10 +616,14 @@ static void check_text(run *r)
         snprintf(what, sizeof(what), "%zu bytes, more than the limit of %zu", len - skip,
                  r->rs->opts.max_bytes);
         document_event(r, OLP_BUILTIN_TOO_LARGE, skip, what);
+        if (r->rc == OL_OK)
+            check_request(r);
         return;
     }
     if (only_whitespace(text + skip, len - skip)) {
         document_event(r, OLP_BUILTIN_EMPTY, len, "no JSON text");
+        if (r->rc == OL_OK)
+            check_request(r);
         return;
     }
     r->parsed = parse(r, text, len, skip);
@@ -603,6 +631,8 @@ static void check_text(run *r)
     if (r->root && r->rc == OL_OK &&
         document_ok(r, r->root, first_non_space(text, len, skip), skip))
         check_body(r);
+    else if (r->rc == OL_OK)
+        check_request(r);
 }
 
 /* ---- the API ------------------------------------------------------------ */
@@ -700,5 +730,7 @@ int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
     r.root = payload; /* borrowed: never changed, never released */
     if (document_ok(&r, payload, 0, 0))
         check_body(&r);
+    else if (r.rc == OL_OK)
+        check_request(&r);
     return conclude(&r, out, NULL, 0, err);
 }

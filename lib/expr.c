@@ -2994,6 +2994,32 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
     }
 }
 
+int olp_path_reads_payload(const olp_path *p)
+{
+    size_t i;
+
+    if (!p)
+        return 0;
+    if (p->from_root == OLP_ROOT_CURRENT || p->from_root == OLP_ROOT_PAYLOAD)
+        return 1;
+    for (i = 0; i < p->nsegs; i++) {
+        if (p->segs[i].type == OLP_SEG_FILTER &&
+            olp_expr_reads_payload(p->segs[i].filter))
+            return 1;
+    }
+    return 0;
+}
+
+int olp_expr_reads_payload(const olp_expr *e)
+{
+    if (!e)
+        return 0;
+    if (e->kind == N_DEF)
+        return olp_expr_reads_payload(e->def->expr);
+    return olp_path_reads_payload(e->path) || olp_expr_reads_payload(e->a) ||
+           olp_expr_reads_payload(e->b);
+}
+
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev)
 {
     olp_value v;

@@ -136,6 +136,12 @@ typedef struct olp_eval {
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);
 
+/* Whether evaluating e may read the payload: a path from @ or $, in e or in
+ * a def it uses (paths into the context documents do not count; @ inside a
+ * filter or a quantifier over them does, to be safe). */
+int olp_expr_reads_payload(const olp_expr *e);
+int olp_path_reads_payload(const olp_path *p);
+
 /* 1 when v is a true boolean, 0 when false, -1 when undefined (anything
  * else, overflow included), -2 when overflow. */
 int olp_value_truth(olp_value v);
@@ -239,6 +245,10 @@ typedef struct olp_rule {
     char *file; /* where the rule was defined */
     int line;
     int disabled; /* set by ol_ruleset_disable */
+    /* An ordinary rule that reads nothing of the body (only the context and
+     * the kind, at $): it is about the request, and runs even when the body
+     * cannot be read, so that NOT_FOUND answers before BAD_REQUEST. */
+    int about_request;
 } olp_rule;
 
 /* The rules, tables and defs of everything loaded into one ruleset. */

@@ -612,6 +612,20 @@ static void check_directives(loader *l, rule_ctx *rc)
     check_mismatch_directives(l, rc);
 }
 
+/* Does a rule read the body? Its place (at paths other than $, report,
+ * needs) or its expressions. */
+static int reads_body(const olp_rule *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nat; i++) {
+        if (r->at[i]->from_root != OLP_ROOT_PAYLOAD || r->at[i]->nsegs)
+            return 1;
+    }
+    return r->report || r->nneeds || olp_expr_reads_payload(r->when) ||
+           olp_expr_reads_payload(r->assertion);
+}
+
 static void apply_defaults(loader *l, olp_rule *r)
 {
     if (!r->http)
@@ -628,6 +642,7 @@ static void apply_defaults(loader *l, olp_rule *r)
         else
             push_path(l, &r->at, &r->nat, root);
     }
+    r->about_request = !r->builtin && !reads_body(r);
 }
 
 static void parse_rule(loader *l)

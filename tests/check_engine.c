@@ -537,6 +537,9 @@ static const char life_rules[] =
     "  severity error code NOT_FOUND klarna \"Invalid session id\"\n"
     "  message \"{context(\\\"now\\\") - context(\\\"created_at\\\")} s old, {kind()}\" "
     "explain \"x\"\n"
+    "rule t.sid kinds update-session at $ when is_string(context(\"session_id\"))\n"
+    "  assert context(\"session_id\") == \"ok\" severity error code NOT_FOUND\n"
+    "  klarna \"Invalid session id\" message \"sid\" explain \"x\"\n"
     "rule t.capture kinds capture at $ assert amount <= $order.order_amount\n"
     "  severity error code CAPTURE_NOT_ALLOWED http 403 klarna \"Capture not allowed\"\n"
     "  message \"over\" explain \"x\"\n"
@@ -686,6 +689,41 @@ START_TEST(test_context_values_and_kind)
 }
 END_TEST
 
+/* A body that cannot be read still meets the rules about the request (those
+ * that read nothing of it), not the others. */
+START_TEST(test_request_rules_run_on_an_unreadable_body)
+{
+    ol_context ctx = OL_CONTEXT_INIT;
+    const char *bodies[] = {"[1]", "", "{\"x\": ", "\"text\""};
+    json_t *array = json_array();
+    ol_report *r;
+    size_t i;
+
+    ctx.session_id = "bad";
+    ctx.created_at = 0;
+    ctx.now = 10 * 172800; /* t.age would speak, but it reads the body */
+    for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        r = check_ctx(bodies[i], OL_KIND_UPDATE_SESSION, &ctx);
+        ck_assert_uint_eq(ol_report_count(r), 2);
+        ck_assert_str_eq(where(r, 0), "t.partial  1:1");
+        ck_assert_str_eq(where(r, 1), "t.sid  1:1");
+        ck_assert_str_eq(ol_report_error_code(r), "NOT_FOUND");
+        ol_report_free(r);
+    }
+    /* the same through ol_check_json */
+    ck_assert_int_eq(ol_check_json(&r, life, OL_KIND_UPDATE_SESSION, array, &ctx, NULL),
+                     OL_OK);
+    ck_assert_uint_eq(ol_report_count(r), 2);
+    ck_assert_str_eq(ol_report_get(r, 1)->rule, "t.sid");
+    ol_report_free(r);
+    json_decref(array);
+    /* a readable body: the request rules and the others */
+    r = check_ctx("{\"x\": 1}", OL_KIND_UPDATE_SESSION, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 3);
+    ol_report_free(r);
+}
+END_TEST
+
 START_TEST(test_order_document_and_403_before_409)
 {
     json_t *order = json_loads("{\"order_amount\": 100}", 0, NULL);
@@ -809,6 +847,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_update_alone_runs_the_partial_rules);
     tcase_add_test(tc, test_update_with_session_checks_the_merged_session);
     tcase_add_test(tc, test_context_values_and_kind);
+    tcase_add_test(tc, test_request_rules_run_on_an_unreadable_body);
     tcase_add_test(tc, test_order_document_and_403_before_409);
     tcase_add_test(tc, test_mismatch_with_the_authorized_snapshot);
     tcase_add_test(tc, test_context_documents_must_be_objects);

@@ -280,10 +280,18 @@ def dump(text, findings, merged=None):
     document order and placed in the text of the update."""
     scan = None
     rows = []
+    readable = None
     for n, f in enumerate(findings or []):
+        if readable is None and not isinstance(f.at, tuple):
+            readable = _is_object(text)
         if isinstance(f.at, tuple):
             rank = []
             line, col = f.at
+        elif readable is False:
+            # A finding about the request on a body that cannot be read: at
+            # the root value when the text is JSON, else at its start.
+            rank = []
+            line, col = root_place(text)
         else:
             if scan is None:
                 scan = Scan(text)
@@ -316,10 +324,20 @@ def dump(text, findings, merged=None):
     return "\n".join(out) + "\n"
 
 
+def root_place(text):
+    body = text.lstrip("\ufeff")
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return 1, 1
+    lead = body[:len(body) - len(body.lstrip(" \t\r\n"))]
+    return lead.count("\n") + 1, len(lead.rsplit("\n", 1)[-1]) + 1
+
+
 def _is_object(text):
     try:
         v = json.loads(text.lstrip("\ufeff"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(v, dict)
 

@@ -1353,6 +1353,8 @@ def main():
         if payload is not None:
             text = pretty(payload)
             write_case(suite, name, text, findings, kind, why, ctx=ctx)
+        elif text is not None:  # a body given as it is sent, not as a payload
+            write_case(suite, name, text, findings, kind, why, ctx=ctx)
         else:
             with open(os.path.join(CORPUS, suite, name, "input.json"), encoding="utf-8") as f:
                 text = f.read()

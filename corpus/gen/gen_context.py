@@ -177,6 +177,22 @@ def define(case, g):
          why="Klarna looks up the session before it reads the body (CONTRACT.md section 3): NOT_FOUND answers, and "
              "the body's own finding is still reported.")
 
+    # A body that cannot be read, sent to a path that is wrong: Klarna looks the
+    # resource up first (CONTRACT.md section 3), so NOT_FOUND answers, and
+    # the body's BAD_REQUEST finding is still reported.
+    event, NOT_OBJECT_HEAD = g["event"], g["NOT_OBJECT_HEAD"]
+    NOT_OBJECT = event("doc.not-object", "the payload is not a JSON object", 1, 1, NOT_OBJECT_HEAD)
+    case("ids", "not-found-before-bad-request", None, [NOT_OBJECT, session_id("x")], kind="update-session",
+         text="[1]\n", ctx=ctx(session_id="x"),
+         why="The body is not an object (BAD_REQUEST) and the session id is not one (NOT_FOUND): Klarna looks up "
+             "the session before it reads the body (CONTRACT.md section 3), so NOT_FOUND answers. The session id "
+             "rule reads nothing of the body, so it runs although the body cannot be read.")
+    case("ids", "token-expired-empty-body", None,
+         [event("doc.empty", "no JSON text", 1, 1, "expected a JSON object, found "), token_expired(T0, T0 + 2 * HOUR)],
+         kind="create-order", text="", ctx=ctx(token=TOK, authorized_at=T0, now=T0 + 2 * HOUR),
+         why="An empty body on an authorization two hours old: NOT_FOUND \"Invalid authorization token\" answers "
+             "before the empty body's BAD_REQUEST.")
+
     ORDER = dict(base_se_full(), auto_capture=False)
     TOK_WHY = ("Every authorization token in Klarna's docs and in real answers is a lower-case UUID (the authorization "
                "callback example; krokedil/klarna-payments-for-woocommerce issue 93): any other token is NOT_FOUND "
