@@ -125,6 +125,10 @@ OL_EXTERN int ol_kind_parse(ol_kind *out, const char *name);
 /**
  * Limits and switches for a ruleset. Initialise with OL_OPTIONS_INIT or
  * ol_options_init(); a zero limit means "the default".
+ * Past max_findings a report keeps the findings that matter most (errors
+ * before warnings; among errors, those of the answer Klarna gives first) and
+ * counts the others (ol_report_dropped): its validity and its answer never
+ * depend on the limit, only how many findings and messages it lists.
  */
 typedef struct ol_options {
     unsigned int version; /* OL_OPTIONS_VERSION */
@@ -275,7 +279,7 @@ typedef struct ol_finding {
     const char *message;    /* what was expected and what was found */
     const char *hint;       /* how to fix it; "" when the rule has none */
     const char *error_code; /* Klarna's error_code, "BAD_VALUE" */
-    int http_status;        /* 400, 404 or 409 */
+    int http_status;        /* 400, 403, 404 or 409 */
     const char *klarna_message; /* Klarna's message, "Bad value: order_amount" */
 } ol_finding;
 
@@ -300,7 +304,7 @@ OL_EXTERN size_t ol_report_dropped(const ol_report *r);
  */
 OL_EXTERN const char *ol_report_error_code(const ol_report *r);
 
-/** The HTTP status of that answer (400, 404, 409), 0 when valid. */
+/** The HTTP status of that answer (400, 403, 404, 409), 0 when valid. */
 OL_EXTERN int ol_report_http_status(const ol_report *r);
 
 /** Number of Klarna error_messages: those of the chosen answer, in document order,

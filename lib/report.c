@@ -22,6 +22,7 @@ struct ol_report {
     size_t n, cap;
     size_t max;
     size_t dropped;
+    size_t added;     /* findings offered so far: the next seq */
     const char *code; /* the chosen answer, borrowed from an item */
     int http;
     const char **messages; /* borrowed from the items */
@@ -101,17 +102,63 @@ static int grow(ol_report *r)
 
 static char *dup_or_empty(const char *s) { return olp_strdup(s ? s : ""); }
 
-int olp_report_add(ol_report *r, const olp_finding_in *f)
+/* How much a finding matters when the report is full, lower first: an
+ * error before any warning, and among errors the answer Klarna gives first
+ * (so that the validity and the answer of a report never depend on the
+ * limit; only the rest of the list may be cut). */
+static int importance(ol_severity severity, const char *code, int http)
+{
+    return severity == OL_SEVERITY_ERROR ? answer_rank(code, http) : 100;
+}
+
+/* The kept finding a full report gives up for one of importance imp: the
+ * least important, the latest of those; NULL when none matters less. */
+static item *evictable(ol_report *r, int imp)
+{
+    item *worst = NULL;
+    int worst_imp = imp;
+    size_t i;
+
+    for (i = 0; i < r->n; i++) {
+        item *it = &r->items[i];
+        int k = importance(it->pub.severity, it->pub.error_code, it->pub.http_status);
+        if (k > worst_imp || (worst && k == worst_imp && it->seq > worst->seq)) {
+            worst = it;
+            worst_imp = k;
+        }
+    }
+    return worst;
+}
+
+/* Where a new finding goes: a new item, or, in a full report, the place of
+ * one that matters less (NULL: the finding itself is dropped). */
+static item *slot_for(ol_report *r, const olp_finding_in *f, int *rc)
 {
     item *it;
 
+    *rc = OL_OK;
     if (r->max && r->n >= r->max) {
         r->dropped++;
-        return OL_OK;
+        it = evictable(r, importance(f->rule->severity, f->rule->code, f->rule->http));
+        if (it)
+            item_free(it);
+        return it;
     }
-    if (grow(r) != OL_OK)
-        return OL_ENOMEM;
-    it = &r->items[r->n];
+    if (grow(r) != OL_OK) {
+        *rc = OL_ENOMEM;
+        return NULL;
+    }
+    return &r->items[r->n++];
+}
+
+int olp_report_add(ol_report *r, const olp_finding_in *f)
+{
+    item *it;
+    int rc;
+
+    it = slot_for(r, f, &rc);
+    if (!it)
+        return rc;
     memset(it, 0, sizeof(*it));
     it->pub.rule = olp_strdup(f->rule->id);
     it->pub.pointer = dup_or_empty(f->pointer);
@@ -120,17 +167,14 @@ int olp_report_add(ol_report *r, const olp_finding_in *f)
     it->pub.hint = dup_or_empty(f->hint);
     it->pub.klarna_message = dup_or_empty(f->klarna);
     it->pub.error_code = dup_or_empty(f->rule->code);
-    if (!it->pub.rule || !it->pub.pointer || !it->pub.path || !it->pub.message ||
-        !it->pub.hint || !it->pub.klarna_message || !it->pub.error_code) {
-        item_free(it);
-        return OL_ENOMEM;
-    }
     it->pub.severity = f->rule->severity;
     it->pub.http_status = f->rule->http;
     it->pub.offset = f->offset;
     it->has_offset = f->has_offset;
-    it->seq = r->n;
-    r->n++;
+    it->seq = r->added++;
+    if (!it->pub.rule || !it->pub.pointer || !it->pub.path || !it->pub.message ||
+        !it->pub.hint || !it->pub.klarna_message || !it->pub.error_code)
+        return OL_ENOMEM; /* the item stays, freed with the report */
     return OL_OK;
 }
 

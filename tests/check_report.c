@@ -233,6 +233,42 @@ START_TEST(test_max_findings_drops_the_rest)
 }
 END_TEST
 
+/* A full report gives up a warning for an error, and an error for one that
+ * Klarna answers with first: its validity and its answer never depend on the
+ * limit. Among equals the earlier findings stay. */
+START_TEST(test_max_findings_keeps_what_decides)
+{
+    olp_rule w = make_rule("w", OL_SEVERITY_WARNING, "BAD_VALUE", 400);
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule m = make_rule("m", OL_SEVERITY_ERROR, "BAD_VALUE", 409);
+    olp_rule nf = make_rule("nf", OL_SEVERITY_ERROR, "NOT_FOUND", 404);
+    ol_report *rep = olp_report_new(3);
+    json_t *t = json_object();
+
+    add(rep, &w, "/w1", "Bad value: w1");
+    add(rep, &w, "/w2", "Bad value: w2");
+    add(rep, &w, "/w3", "Bad value: w3");
+    add(rep, &w, "/w4", "Bad value: w4");           /* dropped: it matters no more */
+    add(rep, &m, "/m", "Not matching fields: [m]"); /* takes w3's place */
+    add(rep, &e, "/e1", "Bad value: e1");           /* takes w2's */
+    add(rep, &e, "/e2", "Bad value: e2");           /* takes w1's */
+    add(rep, &e, "/e3", "Bad value: e3");           /* takes m's: 400 before 409 */
+    add(rep, &e, "/e4", "Bad value: e4");           /* dropped */
+    add(rep, &nf, "", "Invalid session id");        /* takes e3's */
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_count(rep), 3);
+    ck_assert_uint_eq(ol_report_dropped(rep), 7);
+    ck_assert(!ol_report_valid(rep));
+    ck_assert_str_eq(ol_report_error_code(rep), "NOT_FOUND");
+    /* (the tree holds none of the pointers: in the order of addition) */
+    ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/e1");
+    ck_assert_str_eq(ol_report_get(rep, 1)->pointer, "/e2");
+    ck_assert_str_eq(ol_report_get(rep, 2)->rule, "nf");
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
 START_TEST(test_places_from_text)
 {
     const char *text =
@@ -279,6 +315,7 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_messages_without_repeats_and_warnings);
     tcase_add_test(tc, test_warnings_only_is_valid);
     tcase_add_test(tc, test_max_findings_drops_the_rest);
+    tcase_add_test(tc, test_max_findings_keeps_what_decides);
     tcase_add_test(tc, test_report_free_null);
     suite_add_tcase(s, tc);
     tc = tcase_create("body");
