@@ -523,7 +523,13 @@ static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
         too_deep_event(r, skip);
         return;
     }
-    document_event(r, OLP_BUILTIN_SYNTAX, syntax_offset(jerr, skip, r->len), jerr->text);
+    /* JSON without a limit of its own, past the reader's: 64-bit integers
+     * and doubles */
+    document_event(r,
+                   json_error_code(jerr) == json_error_numeric_overflow
+                       ? OLP_BUILTIN_NUMBER_RANGE
+                       : OLP_BUILTIN_SYNTAX,
+                   syntax_offset(jerr, skip, r->len), jerr->text);
 }
 
 static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
@@ -551,7 +557,8 @@ static json_t *parse(run *r, const char *text, size_t len, size_t skip)
 {
     json_error_t jerr;
     json_t *root;
-    const size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES;
+    /* \u0000 is valid JSON (RFC 8259); strings are read with their length */
+    const size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES;
 
     root = json_loadb(text + skip, len - skip, flags, &jerr);
     if (root)
@@ -564,7 +571,7 @@ static json_t *parse(run *r, const char *text, size_t len, size_t skip)
         syntax_event(r, skip, &jerr);
         return NULL;
     }
-    root = json_loadb(text + skip, len - skip, JSON_DECODE_ANY, &jerr);
+    root = json_loadb(text + skip, len - skip, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (!root) {
         syntax_event(r, skip, &jerr);
         return NULL;

@@ -211,6 +211,7 @@ void olp_template_render(const olp_template *t, olp_eval *ev, olp_buf *out);
 typedef enum olp_builtin {
     OLP_BUILTIN_NONE = 0,
     OLP_BUILTIN_SYNTAX,
+    OLP_BUILTIN_NUMBER_RANGE,
     OLP_BUILTIN_EMPTY,
     OLP_BUILTIN_NOT_OBJECT,
     OLP_BUILTIN_TOO_LARGE,

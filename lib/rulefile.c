@@ -47,6 +47,7 @@ static const char *const directive_names[D_COUNT] = {
 
 static const char *const builtin_names[OLP_BUILTIN_COUNT_] = {
     [OLP_BUILTIN_SYNTAX] = "syntax",
+    [OLP_BUILTIN_NUMBER_RANGE] = "number-range",
     [OLP_BUILTIN_EMPTY] = "empty",
     [OLP_BUILTIN_NOT_OBJECT] = "not-object",
     [OLP_BUILTIN_TOO_LARGE] = "too-large",

@@ -12,6 +12,8 @@
 static const char events[] =
     "rule doc.syntax builtin syntax kinds all severity error code BAD_REQUEST\n"
     "  klarna \"Malformed JSON: {detail}\" message \"not JSON: {detail}\" explain \"x\"\n"
+    "rule doc.number-range builtin number-range kinds all severity error code BAD_REQUEST\n"
+    "  klarna \"Malformed JSON: {detail}\" message \"{detail}\" explain \"x\"\n"
     "rule doc.empty builtin empty kinds all severity error code BAD_REQUEST\n"
     "  klarna \"Malformed JSON: {detail}\" message \"{detail}\" explain \"x\"\n"
     "rule doc.not-object builtin not-object kinds all severity error code BAD_REQUEST\n"
@@ -281,8 +283,8 @@ static const struct {
     {"  \"order\"", "doc.not-object", 1, 3, "Malformed JSON: "},
     {"{\"a\":[[[[[[[[[1]]]]]]]]]}", "doc.too-deep", 1, 13, "Malformed JSON: "},
     {"{\"amount\": 1}garbage", "doc.syntax", 1, 14, "Malformed JSON: "},
-    {"{\"amount\": 1e400}", "doc.syntax", 1, 12, "Malformed JSON: "},
-    {"{\"amount\": 99999999999999999999}", "doc.syntax", 1, 12, "Malformed JSON: "},
+    {"{\"amount\": 1e400}", "doc.number-range", 1, 12, "Malformed JSON: "},
+    {"{\"amount\": 99999999999999999999}", "doc.number-range", 1, 12, "Malformed JSON: "},
     {"{\"a\": \"\xff\"}", "doc.syntax", 1, 7, "Malformed JSON: "},
 };
 

@@ -1202,6 +1202,7 @@ JANSSON = {
     "nan": ("invalid token near 'NaN'", 130),
     "two-documents": ("end of file expected near '{'", 363),
     "integer-too-big": ("too big integer near '99999999999999999999'", 119),
+    "real-too-big": ("real number overflow near '1e400'", 104),
     "control-character": ("control character 0x9 near '\"Express'", 209),
     "invalid-utf8": ("unable to decode byte 0xe9 near '\"Express delivery '", 219),
     "bom-truncated": ("']' expected near end of file", 356),
@@ -1214,7 +1215,9 @@ MALFORMED_WHY = {
     "comment": "JSON has no comments.",
     "nan": "NaN is not a JSON number.",
     "two-documents": "Two bodies written one after the other.",
-    "integer-too-big": "An integer past 64 bits cannot be read as an amount.",
+    "integer-too-big": "An integer past 64 bits cannot be read as an amount: JSON allows it, jansson (and "
+                       "Klarna's int64 amounts) cannot hold it.",
+    "real-too-big": "A real past a double (1e400): JSON allows it, no reader of amounts can hold it.",
     "control-character": "A raw tab inside a string must be escaped as \\t.",
     "invalid-utf8": "A Latin-1 byte (0xE9) where UTF-8 is required.",
     "bom-truncated": "A byte-order mark (a warning) and a truncated body (an error).",
@@ -1244,6 +1247,10 @@ def token_start(raw, skip, text, pos):
     return start
 
 
+# jansson reads these as numeric overflow: the number-range event.
+NUMBER_RANGE = ("integer-too-big", "real-too-big")
+
+
 def malformed(name, raw):
     skip = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     out = [BOM_F] if skip else []
@@ -1253,8 +1260,13 @@ def malformed(name, raw):
         text, pos = JANSSON[name]
         line, col = char_place(raw, token_start(raw, skip, text, pos))
         detail = "%s, at line %d column %d" % (text, line, col)
-        out.append(F("error", "doc.syntax", "", "expected a JSON text, found a syntax error: " + detail,
-                     klarna="Malformed JSON: " + detail, code="BAD_REQUEST", event=True, at=(line, col)))
+        if name in NUMBER_RANGE:
+            out.append(F("error", "doc.number-range", "", "expected numbers that fit a 64-bit integer (or a double, "
+                         "for reals), found " + detail, klarna="Malformed JSON: " + detail, code="BAD_REQUEST",
+                         event=True, at=(line, col)))
+        else:
+            out.append(F("error", "doc.syntax", "", "expected a JSON text, found a syntax error: " + detail,
+                         klarna="Malformed JSON: " + detail, code="BAD_REQUEST", event=True, at=(line, col)))
         return out, MALFORMED_WHY[name]
     return None, None
 
