@@ -12,7 +12,8 @@
 static const char events[] =
     "rule doc.syntax builtin syntax kinds all severity error code BAD_REQUEST\n"
     "  klarna \"Malformed JSON: {detail}\" message \"not JSON: {detail}\" explain \"x\"\n"
-    "rule doc.number-range builtin number-range kinds all severity error code BAD_REQUEST\n"
+    "rule doc.number-range builtin number-range kinds all severity error code "
+    "BAD_REQUEST\n"
     "  klarna \"Malformed JSON: {detail}\" message \"{detail}\" explain \"x\"\n"
     "rule doc.empty builtin empty kinds all severity error code BAD_REQUEST\n"
     "  klarna \"Malformed JSON: {detail}\" message \"{detail}\" explain \"x\"\n"
