@@ -1118,10 +1118,10 @@ case("klarna-docs", "update-the-cart-load-gb",
       "order_lines": [{"type": "physical", "reference": "19-402", "name": "Battery Power Pack", "quantity": 1,
                        "unit_price": 20, "tax_rate": 0, "total_amount": 20, "total_discount_amount": 0,
                        "total_tax_amount": 0}]},
-     [], kind="update-session",
+     [], kind="load",
      why="The data of the load() call on the same page: GB, GBP, en-GB, order_amount 20. Only those values are "
          "from the page; the single line (1 x 20, no tax) is our reconstruction of a cart that adds up. load() data "
-         "is checked as an update of the session (CONTRACT.md section 6), so the kind is update-session.")
+         "is checked as an update of the session (CONTRACT.md section 6).")
 case("klarna-docs", "update-the-cart-billing-country-change",
      {"purchase_currency": "GBP",
       "billing_address": {"given_name": "Jane", "family_name": "Smith", "street_address": "Unter den Linden 1",
