@@ -12,5 +12,6 @@ Suite *rulefile_suite(void);
 Suite *locate_suite(void);
 Suite *engine_suite(void);
 Suite *report_suite(void);
+Suite *threads_suite(void);
 
 #endif /* CHECK_OL_H */

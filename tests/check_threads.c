@@ -1,0 +1,187 @@
+/*
+ * check_threads.c: one ruleset, shared by threads that check at once, gives
+ * each of them what it gives one thread alone (orderlint.h: a ruleset is
+ * immutable once built and safe to share; a report belongs to its thread).
+ * Run under ThreadSanitizer too, this is the test that a data race fails.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_ol.h"
+#include "orderlint.h"
+
+#define THREADS 4
+#define ROUNDS 150
+
+/* Bodies of several kinds of verdict: valid, a tax mistake, not JSON, an
+ * update over a session, an order that differs from its authorization. */
+static const struct {
+    ol_kind kind;
+    const char *body;
+} docs[] = {
+    {OL_KIND_CREATE_SESSION,
+     "{\"purchase_country\": \"GB\", \"purchase_currency\": \"GBP\", \"locale\": "
+     "\"en-GB\",\n"
+     " \"order_amount\": 2000, \"order_tax_amount\": 333, \"order_lines\": [{\"type\": "
+     "\"physical\",\n \"name\": \"Battery Power Pack\", \"quantity\": 1, \"unit_price\": "
+     "2000,\n"
+     " \"tax_rate\": 2000, \"total_amount\": 2000, \"total_tax_amount\": 333}]}"},
+    {OL_KIND_CREATE_SESSION,
+     "{\"purchase_country\": \"SE\", \"purchase_currency\": \"SEK\", \"locale\": "
+     "\"sv-SE\",\n"
+     " \"order_amount\": 10000, \"order_tax_amount\": 2500, \"order_lines\": [{\"name\": "
+     "\"x\",\n \"quantity\": 1, \"unit_price\": 10000, \"tax_rate\": 2500, "
+     "\"total_amount\": "
+     "10000,\n \"total_tax_amount\": 2500, \"reference\": \"SKU-1\"}]}"},
+    {OL_KIND_CREATE_SESSION, "{\"order_amount\": tru"},
+    {OL_KIND_UPDATE_SESSION, "{\"billing_address\": {\"country\": \"NO\"}}"},
+    {OL_KIND_CREATE_ORDER,
+     "{\"purchase_country\": \"SE\", \"purchase_currency\": \"SEK\", \"locale\": "
+     "\"sv-SE\",\n"
+     " \"order_amount\": 10000, \"order_tax_amount\": 2000, \"order_lines\": [{\"name\": "
+     "\"x\",\n \"quantity\": 1, \"unit_price\": 10000, \"tax_rate\": 2500, "
+     "\"total_amount\": "
+     "10000,\n \"total_tax_amount\": 2000}], \"billing_address\": {\"postal_code\": "
+     "\"12345\"}}"},
+};
+#define NDOCS (sizeof(docs) / sizeof(docs[0]))
+
+static const char session_text[] =
+    "{\"purchase_country\": \"SE\", \"purchase_currency\": \"SEK\", \"locale\": "
+    "\"sv-SE\","
+    " \"billing_address\": {\"country\": \"SE\"}}";
+static const char authorized_text[] =
+    "{\"billing_address\": {\"postal_code\": \"123 45\"}}";
+
+typedef struct shared {
+    const ol_ruleset *rs;
+    const ol_context *ctx;
+    char *expected[NDOCS];
+} shared;
+
+typedef struct worker {
+    pthread_t thread;
+    const shared *sh;
+    size_t index;
+    int mismatches, failures;
+} worker;
+
+/* What a check says, as one string: its Klarna body with a fixed
+ * correlation_id, and each finding's rule and place. NULL on failure. */
+static char *verdict(const ol_report *r)
+{
+    char *body = NULL, *out;
+    size_t i, n = ol_report_count(r), len = 64;
+
+    if (!ol_report_valid(r) &&
+        ol_report_klarna_json_ex(r, "00000000-0000-4000-8000-000000000000", &body) !=
+            OL_OK)
+        return NULL;
+    len += body ? strlen(body) : 0;
+    for (i = 0; i < n; i++)
+        len +=
+            strlen(ol_report_get(r, i)->rule) + strlen(ol_report_get(r, i)->pointer) + 32;
+    out = malloc(len);
+    if (out) {
+        size_t at = (size_t)snprintf(out, len, "%s", body ? body : "valid");
+        for (i = 0; i < n; i++) {
+            const ol_finding *f = ol_report_get(r, i);
+            at += (size_t)snprintf(out + at, len - at, "|%s %s %d:%d", f->rule,
+                                   f->pointer, f->line, f->column);
+        }
+    }
+    ol_free(body);
+    return out;
+}
+
+static char *check_one(const shared *sh, size_t i)
+{
+    ol_report *r = NULL;
+    char *v;
+
+    if (ol_check_buffer(&r, sh->rs, docs[i].kind, docs[i].body, strlen(docs[i].body),
+                        sh->ctx, NULL) != OL_OK)
+        return NULL;
+    v = verdict(r);
+    ol_report_free(r);
+    return v;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    int round;
+    size_t i;
+
+    for (round = 0; round < ROUNDS; round++) {
+        for (i = 0; i < NDOCS; i++) {
+            /* each thread starts at another document, so that they differ */
+            size_t k = (i + w->index) % NDOCS;
+            char *v = check_one(w->sh, k);
+            if (!v)
+                w->failures++;
+            else if (strcmp(v, w->sh->expected[k]) != 0)
+                w->mismatches++;
+            free(v);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_shared_ruleset_across_threads)
+{
+    ol_ruleset *rs = NULL;
+    ol_context ctx = OL_CONTEXT_INIT;
+    json_t *session = json_loads(session_text, 0, NULL);
+    json_t *authorized = json_loads(authorized_text, 0, NULL);
+    worker workers[THREADS];
+    shared sh;
+    size_t i;
+
+    ck_assert_int_eq(ol_ruleset_new(&rs, NULL, NULL), OL_OK);
+    ctx.session = session;
+    ctx.authorized = authorized;
+    sh.rs = rs;
+    sh.ctx = &ctx;
+    for (i = 0; i < NDOCS; i++) {
+        sh.expected[i] = check_one(&sh, i);
+        ck_assert_ptr_nonnull(sh.expected[i]);
+    }
+    /* the documents do differ, so that a mix-up would show */
+    ck_assert_str_eq(sh.expected[0], "valid");
+    ck_assert_ptr_nonnull(strstr(sh.expected[1], "order-line.tax"));
+    ck_assert_ptr_nonnull(strstr(sh.expected[2], "doc.syntax"));
+    ck_assert_ptr_nonnull(strstr(sh.expected[3], "market.currency"));
+    ck_assert_ptr_nonnull(strstr(sh.expected[4], "order.not-authorized"));
+    memset(workers, 0, sizeof(workers));
+    for (i = 0; i < THREADS; i++) {
+        workers[i].sh = &sh;
+        workers[i].index = i;
+        ck_assert_int_eq(pthread_create(&workers[i].thread, NULL, work, &workers[i]), 0);
+    }
+    for (i = 0; i < THREADS; i++) {
+        ck_assert_int_eq(pthread_join(workers[i].thread, NULL), 0);
+        ck_assert_int_eq(workers[i].failures, 0);
+        ck_assert_int_eq(workers[i].mismatches, 0);
+    }
+    for (i = 0; i < NDOCS; i++)
+        free(sh.expected[i]);
+    ol_ruleset_free(rs);
+    json_decref(session);
+    json_decref(authorized);
+}
+END_TEST
+
+Suite *threads_suite(void)
+{
+    Suite *s = suite_create("threads");
+    TCase *tc = tcase_create("shared");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_shared_ruleset_across_threads);
+    suite_add_tcase(s, tc);
+    return s;
+}
