@@ -3,7 +3,8 @@
 # checkout: install what is missing, then
 #   1. build with warnings as errors, make check, make distcheck;
 #   2. build with ASan + UBSan (every finding fatal), make check, where
-#      Check does not fork and leaks are errors (see tests/Makefile.am).
+#      Check does not fork and leaks are errors (see tests/Makefile.am);
+#   3. build with TSan and run the threads suite (a shared ruleset).
 # Each build has its own directory under _build/.
 set -eu
 
@@ -60,5 +61,16 @@ grep -A 1 'archives ready for distribution' _build/werror/distcheck.log
 build _build/sanitize --enable-werror --enable-sanitizers
 check _build/sanitize
 
+# The threads suite once more under ThreadSanitizer: one ruleset shared by
+# four checking threads, where a data race is a failure.
+echo "== ThreadSanitizer: the threads suite (_build/tsan)"
+mkdir -p _build/tsan
+(cd _build/tsan && "$top/configure" --quiet --enable-werror \
+    CFLAGS="-fsanitize=thread -g -O1" LDFLAGS="-fsanitize=thread")
+make -C _build/tsan/lib -s -j"$jobs"
+make -C _build/tsan/tests -s -j"$jobs" check_orderlint
+(cd _build/tsan/tests && CK_FORK=no CK_RUN_SUITE=threads TSAN_OPTIONS=halt_on_error=1 \
+    ./check_orderlint)
+
 echo
-echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan)"
+echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan, TSan on the threads suite)"
