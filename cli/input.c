@@ -1,6 +1,7 @@
 /*
  * input.c: the operands. A file is read whole and checked as one document,
- * or line by line when it is NDJSON; a directory is searched for such files;
+ * or streamed line by line when it is NDJSON; a directory is searched for
+ * such files;
  * "-" is standard input. Documents are checked and reported in input order.
  */
 #define _POSIX_C_SOURCE 200809L /* lstat, opendir */
@@ -111,34 +112,44 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
-/* One document per line; "\r\n" ends a line too. */
-static void check_ndjson(cli_run *run, const char *source, const char *s, size_t len)
+/* One document per line; "\r\n" ends a line too. The input is streamed:
+ * one line in memory at a time, whatever the number of documents, and
+ * each result is out before the next line is read. */
+static void check_ndjson(cli_run *run, FILE *f, const char *source)
 {
-    const char *end = s + len;
-    size_t line = 1, number = 0;
+    char *buf = NULL;
+    size_t cap = 0, line = 0, number = 0;
+    ssize_t got;
 
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        const char *eol = nl ? nl : end;
-        size_t n = (size_t)(eol - s);
-
-        if (n > 0 && s[n - 1] == '\r')
-            n--;
-        if (!is_blank(s, n))
-            check_document(run, source, ++number, line, s, n);
+    errno = 0;
+    while ((got = getline(&buf, &cap, f)) >= 0) {
+        size_t n = (size_t)got;
         line++;
-        s = nl ? nl + 1 : end;
+        if (n > 0 && buf[n - 1] == '\n')
+            n--;
+        if (n > 0 && buf[n - 1] == '\r')
+            n--;
+        if (is_blank(buf, n))
+            continue;
+        check_document(run, source, ++number, line, buf, n);
+        /* a filter in a pipeline: each result out before the next line */
+        fflush(stdout);
     }
+    if (ferror(f) || (errno == ENOMEM && !feof(f)))
+        cli_fail(run, "%s: %s", source, strerror(errno ? errno : EIO));
+    free(buf);
 }
 
 static void check_stream(cli_run *run, FILE *f, const char *source, int ndjson)
 {
     text t = {NULL, 0, 0};
 
+    if (ndjson) {
+        check_ndjson(run, f, source);
+        return;
+    }
     if (read_all(f, &t) != 0)
         cli_fail(run, "%s: %s", source, strerror(errno));
-    else if (ndjson)
-        check_ndjson(run, source, t.data, t.len);
     else
         check_document(run, source, 1, 1, t.data, t.len);
     free(t.data);

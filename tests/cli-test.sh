@@ -290,6 +290,35 @@ stdout_matches '^\{"source":"orders.ndjson","document":2,"kind":"create-session"
 stdout_has_line '{"source":"orders.ndjson","document":3,"kind":"create-session","valid":true,"error_code":null,"http_status":null,"error_messages":[],"findings":[]}' \
     "ndjson json: the last line without a newline is a document"
 
+# A filter in a pipeline: NDJSON on standard input is read a line at a time,
+# and each result is out before the next line is read. The writer sends the
+# second document only once the first result has come back (were the input
+# read to its end first, or the output held back, this would hang).
+mkfifo to_ol from_ol
+"$ol" --ndjson --format=json - <to_ol >from_ol 2>/dev/null &
+ol_pid=$!
+exec 3>to_ol 4<from_ol
+cat good.line >&3 && echo >&3
+first=$(timeout 20 head -n 1 <&4)
+cat bad.line >&3 && echo >&3
+exec 3>&-
+rest=$(timeout 20 cat <&4)
+exec 4<&-
+rc=0
+wait "$ol_pid" || rc=$?
+cmd="orderlint --ndjson --format=json - (fed a line at a time)"
+printf '%s\n%s\n' "$first" "$rest" >"$out"
+: >"$err"
+case $first in
+'{"source":"<stdin>","document":1,'*'"valid":true'*) pass ;;
+*) fail "ndjson stream: the first result before the second line is written" ;;
+esac
+case $rest in
+'{"source":"<stdin>","document":2,'*'"valid":false'*'{"summary":'*) pass ;;
+*) fail "ndjson stream: then the second result and the summary" ;;
+esac
+status_is 1 "ndjson stream: one document rejected"
+
 {
     cat good.line && printf '\r\n'
     cat bad.line && printf '\r\n'
