@@ -66,6 +66,14 @@ static void run_free(run *r)
     olp_buf_free(&r->hint);
 }
 
+/* $ of the expressions; the cached values of constant defs go with it. */
+static void set_root(run *r, const json_t *root)
+{
+    if (r->ev.root != root)
+        olp_eval_forget(&r->ev);
+    r->ev.root = root;
+}
+
 static int applies(const olp_rule *rule, ol_kind kind)
 {
     return !rule->disabled && (rule->kinds & (1u << kind)) != 0;
@@ -266,7 +274,7 @@ static void run_rules(run *r)
 {
     size_t i;
 
-    r->ev.root = r->root;
+    set_root(r, r->root);
     for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
         const olp_rule *rule = r->rs->book.rules[i];
         if (runs(r, rule))
@@ -383,13 +391,15 @@ static void check_request(run *r)
         r->rc = OL_ENOMEM;
         return;
     }
-    r->root = r->ev.root = empty;
+    r->root = empty;
+    set_root(r, empty);
     for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
         const olp_rule *rule = r->rs->book.rules[i];
         if (rule->about_request && runs(r, rule))
             run_rule(r, rule);
     }
-    r->root = r->ev.root = root;
+    r->root = root;
+    set_root(r, root);
     json_decref(empty);
 }
 
@@ -440,7 +450,7 @@ static void emit_event(run *r, olp_builtin event, const char *pointer, size_t of
 {
     size_t i;
 
-    r->ev.root = r->root;
+    set_root(r, r->root);
     r->ev.current = r->root;
     r->ev.detail = detail;
     for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {

@@ -2994,6 +2994,41 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
     }
 }
 
+void olp_eval_forget(olp_eval *ev) { memset(ev->def_known, 0, sizeof(ev->def_known)); }
+
+/* A def's value; a constant def's once per root. (Its values borrow from the
+ * tree and the rules, which outlive the check.) */
+static olp_value eval_def(const olx_def *d, olp_eval *ev)
+{
+    olp_value v;
+
+    if (!d->constant || d->index >= OLP_DEF_CACHE)
+        return olp_expr_eval(d->expr, ev);
+    if (ev->def_known[d->index])
+        return ev->def_cache[d->index];
+    v = olp_expr_eval(d->expr, ev);
+    if (!ev->oom) {
+        ev->def_cache[d->index] = v;
+        ev->def_known[d->index] = 1;
+    }
+    return v;
+}
+
+int olx_expr_reads_current(const olp_expr *e)
+{
+    if (!e)
+        return 0;
+    if (e->kind == N_DEF)
+        return !e->def->constant;
+    if (e->path && e->path->from_root == OLP_ROOT_CURRENT)
+        return 1;
+    /* The condition of all() and any() (in a) has for its @ each value the
+     * path selects, not the caller's; filters in a path likewise. */
+    if (e->kind == N_CALL && (e->op == F_ALL || e->op == F_ANY))
+        return 0;
+    return olx_expr_reads_current(e->a) || olx_expr_reads_current(e->b);
+}
+
 int olp_path_reads_payload(const olp_path *p)
 {
     size_t i;
@@ -3044,7 +3079,7 @@ olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev)
     case N_CALL:
         return eval_call(e, ev);
     default:
-        return olp_expr_eval(e->def->expr, ev);
+        return eval_def(e->def, ev);
     }
 }
 

@@ -83,6 +83,11 @@ typedef struct olx_table {
 typedef struct olx_def {
     char *name;
     olp_expr *expr;
+    /* constant: the value reads no @ of its caller, so it is the same
+     * wherever it is called on one document, and a check computes it once
+     * (olp_eval.def_cache). index: its place among the book's defs. */
+    int constant;
+    size_t index;
 } olx_def;
 
 /* What olp_rulebook.names points to; also the names of a file being read. */
@@ -180,6 +185,10 @@ void olx_path_free(olp_path *p);
 void olx_template_free(olp_template *t);
 void olx_table_free(olx_table *t);
 void olx_def_free(olx_def *d);
+
+/* Whether e reads the @ of where it is evaluated (a path from @, or a def
+ * that is not constant); @ inside all(), any() and filters is their own. */
+int olx_expr_reads_current(const olp_expr *e);
 void olx_names_free(olx_names *n); /* the tables and defs, and n's arrays */
 
 /* Compile one expression against the names of book (for tests and tools).

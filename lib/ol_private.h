@@ -113,6 +113,9 @@ typedef struct olp_value {
     } u;
 } olp_value;
 
+/* Constant defs whose values a check keeps (the built-in table has about 10). */
+#define OLP_DEF_CACHE 64
+
 /* Where an expression is evaluated. The engine fills it; expr.c reads it. */
 typedef struct olp_eval {
     const olp_rulebook *book; /* tables and defs */
@@ -132,7 +135,15 @@ typedef struct olp_eval {
     const char *pointer;       /* {pointer} */
     const char *detail;        /* {detail}: what a built-in event found */
     int oom;                   /* set by expr.c when an allocation failed */
+    /* The values of the constant defs (olx_def.constant) on this root, by
+     * def index, for the first OLP_DEF_CACHE defs: def_known[i] says whether
+     * def_cache[i] holds one. Cleared with olp_eval_forget when $ changes. */
+    olp_value def_cache[OLP_DEF_CACHE];
+    unsigned char def_known[OLP_DEF_CACHE];
 } olp_eval;
+
+/* The root ($) of ev changed: the cached values of defs no longer hold. */
+void olp_eval_forget(olp_eval *ev);
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);
 

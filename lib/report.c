@@ -11,18 +11,31 @@
 
 typedef struct item {
     ol_finding pub;
+    int importance; /* importance(): lower matters more */
     size_t seq;     /* order of addition: rule order, the tie-breaker */
     int has_offset; /* offset known before locating (built-in events) */
     size_t *rank;   /* the pointer's position in tree order */
     size_t nrank;
 } item;
 
+/* The places of the kept errors, and every place above them: "", "/a",
+ * "/a/1", "/a/1/b" for an error at /a/1/b, each with the number of kept
+ * errors at or under it. An open-addressing hash table, so that `needs`
+ * asks in one lookup whether a place already has an error. */
+typedef struct place_count {
+    char *pointer; /* NULL: a free slot */
+    size_t count;
+} place_count;
+
 struct ol_report {
     item *items;
     size_t n, cap;
+    place_count *places;
+    size_t nplaces, cplaces; /* slots used (with any count), slots */
     size_t max;
     size_t dropped;
     size_t added;     /* findings offered so far: the next seq */
+    int worst;        /* a full report: the largest importance kept; -1 not known */
     const char *code; /* the chosen answer, borrowed from an item */
     int http;
     const char **messages; /* borrowed from the items */
@@ -54,8 +67,10 @@ ol_report *olp_report_new(size_t max_findings)
 {
     ol_report *r = olp_calloc(1, sizeof(*r));
 
-    if (r)
+    if (r) {
         r->max = max_findings;
+        r->worst = -1;
+    }
     return r;
 }
 
@@ -77,6 +92,9 @@ void ol_report_free(ol_report *r)
 
     if (!r)
         return;
+    for (i = 0; i < r->cplaces; i++)
+        olp_free(r->places[i].pointer);
+    olp_free(r->places);
     for (i = 0; i < r->n; i++)
         item_free(&r->items[i]);
     olp_free(r->items);
@@ -102,6 +120,80 @@ static int grow(ol_report *r)
 
 static char *dup_or_empty(const char *s) { return olp_strdup(s ? s : ""); }
 
+/* ---- the places of the errors -------------------------------------------- */
+
+static size_t place_hash(const char *s, size_t n)
+{
+    size_t h = 14695981039346656037u, i; /* FNV-1a */
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+/* The slot of the place s[0..n): its own, or the free one where it would go. */
+static place_count *place_slot(place_count *places, size_t cap, const char *s, size_t n)
+{
+    size_t i = place_hash(s, n) & (cap - 1);
+
+    while (places[i].pointer &&
+           (strlen(places[i].pointer) != n || memcmp(places[i].pointer, s, n) != 0))
+        i = (i + 1) & (cap - 1);
+    return &places[i];
+}
+
+/* Room for one more place: at most half the slots used. */
+static int places_grow(ol_report *r)
+{
+    size_t cap = r->cplaces ? r->cplaces * 2 : 64, i;
+    place_count *places;
+
+    if (2 * (r->nplaces + 1) <= r->cplaces)
+        return OL_OK;
+    places = olp_calloc(cap, sizeof(*places));
+    if (!places)
+        return OL_ENOMEM;
+    for (i = 0; i < r->cplaces; i++) {
+        if (r->places[i].pointer) {
+            const char *p = r->places[i].pointer;
+            *place_slot(places, cap, p, strlen(p)) = r->places[i];
+        }
+    }
+    olp_free(r->places);
+    r->places = places;
+    r->cplaces = cap;
+    return OL_OK;
+}
+
+/* Count an error at pointer (delta 1) or forget one (delta -1), at its place
+ * and every place above it. */
+static int places_count(ol_report *r, const char *pointer, int delta)
+{
+    size_t n = strlen(pointer), end = 0;
+
+    for (;;) {
+        place_count *pc;
+        if (delta > 0 && places_grow(r) != OL_OK)
+            return OL_ENOMEM;
+        pc = r->cplaces ? place_slot(r->places, r->cplaces, pointer, end) : NULL;
+        if (pc && !pc->pointer && delta > 0) {
+            pc->pointer = olp_strndup(pointer, end);
+            if (!pc->pointer)
+                return OL_ENOMEM;
+            r->nplaces++;
+        }
+        if (pc && pc->pointer && delta > 0)
+            pc->count++;
+        else if (pc && pc->pointer && pc->count > 0)
+            pc->count--;
+        if (end == n)
+            return OL_OK;
+        end++; /* past this '/', to the next one or the end */
+        while (end < n && pointer[end] != '/')
+            end++;
+    }
+}
+
 /* How much a finding matters when the report is full, lower first: an
  * error before any warning, and among errors the answer Klarna gives first
  * (so that the validity and the answer of a report never depend on the
@@ -112,21 +204,28 @@ static int importance(ol_severity severity, const char *code, int http)
 }
 
 /* The kept finding a full report gives up for one of importance imp: the
- * least important, the latest of those; NULL when none matters less. */
+ * least important, the latest of those; NULL when none matters less. Most
+ * findings of a full report matter no more than the worst kept, and are
+ * dropped at once; the list is searched only to give one up. */
 static item *evictable(ol_report *r, int imp)
 {
     item *worst = NULL;
-    int worst_imp = imp;
     size_t i;
 
-    for (i = 0; i < r->n; i++) {
-        item *it = &r->items[i];
-        int k = importance(it->pub.severity, it->pub.error_code, it->pub.http_status);
-        if (k > worst_imp || (worst && k == worst_imp && it->seq > worst->seq)) {
-            worst = it;
-            worst_imp = k;
+    if (r->worst < 0) {
+        for (i = 0; i < r->n; i++) {
+            if (r->items[i].importance > r->worst)
+                r->worst = r->items[i].importance;
         }
     }
+    if (imp >= r->worst)
+        return NULL;
+    for (i = 0; i < r->n; i++) {
+        item *it = &r->items[i];
+        if (it->importance == r->worst && (!worst || it->seq > worst->seq))
+            worst = it;
+    }
+    r->worst = -1; /* one of them goes */
     return worst;
 }
 
@@ -140,6 +239,8 @@ static item *slot_for(ol_report *r, const olp_finding_in *f, int *rc)
     if (r->max && r->n >= r->max) {
         r->dropped++;
         it = evictable(r, importance(f->rule->severity, f->rule->code, f->rule->http));
+        if (it && it->pub.severity == OL_SEVERITY_ERROR && it->pub.pointer)
+            places_count(r, it->pub.pointer, -1);
         if (it)
             item_free(it);
         return it;
@@ -169,12 +270,15 @@ int olp_report_add(ol_report *r, const olp_finding_in *f)
     it->pub.error_code = dup_or_empty(f->rule->code);
     it->pub.severity = f->rule->severity;
     it->pub.http_status = f->rule->http;
+    it->importance = importance(f->rule->severity, f->rule->code, f->rule->http);
     it->pub.offset = f->offset;
     it->has_offset = f->has_offset;
     it->seq = r->added++;
     if (!it->pub.rule || !it->pub.pointer || !it->pub.path || !it->pub.message ||
         !it->pub.hint || !it->pub.klarna_message || !it->pub.error_code)
         return OL_ENOMEM; /* the item stays, freed with the report */
+    if (it->pub.severity == OL_SEVERITY_ERROR)
+        return places_count(r, it->pub.pointer, 1);
     return OL_OK;
 }
 
@@ -229,10 +333,29 @@ static int segment_index(const char *seg, size_t len, size_t *index)
     return 1;
 }
 
+/* Does a pattern hold a wildcard segment, "*"? */
+static int has_wildcard(const char *pattern)
+{
+    const char *p = pattern, *seg;
+    size_t len;
+
+    while (next_segment(&p, &seg, &len)) {
+        if (len == 1 && seg[0] == '*')
+            return 1;
+    }
+    return 0;
+}
+
 int olp_report_has_error_under(const ol_report *r, const char *pattern)
 {
     size_t i;
 
+    if (!has_wildcard(pattern)) {
+        const place_count *pc =
+            r->cplaces ? place_slot(r->places, r->cplaces, pattern, strlen(pattern))
+                       : NULL;
+        return pc && pc->pointer && pc->count > 0;
+    }
     for (i = 0; i < r->n; i++) {
         const char *p = pattern, *f = r->items[i].pub.pointer, *ps, *fs;
         size_t plen, flen;

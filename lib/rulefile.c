@@ -872,6 +872,8 @@ static void parse_def(loader *l)
     }
     /* Added after its body: a def cannot use itself. */
     d->expr = olx_parse_expr(&l->p);
+    if (d->expr)
+        d->constant = !olx_expr_reads_current(d->expr);
     if (!d->expr || append(l, &l->names.defs, &l->names.ndefs, &d, sizeof(d)) != 0)
         olx_def_free(d);
 }
@@ -1019,6 +1021,7 @@ static void replace_tables(loader *l)
  * nothing can fail half-way. */
 static int commit(loader *l, olp_rulebook *book)
 {
+    size_t i;
     olx_names *names = book->names;
     olp_rule **rules;
     olx_table **tables;
@@ -1062,6 +1065,8 @@ static int commit(loader *l, olp_rulebook *book)
         memcpy(names->tables + names->ntables, l->names.tables,
                l->names.ntables * sizeof(*names->tables));
     names->ntables += l->names.ntables;
+    for (i = 0; i < l->names.ndefs; i++)
+        l->names.defs[i]->index = names->ndefs + i;
     if (l->names.ndefs)
         memcpy(names->defs + names->ndefs, l->names.defs,
                l->names.ndefs * sizeof(*names->defs));

@@ -269,6 +269,42 @@ START_TEST(test_max_findings_keeps_what_decides)
 }
 END_TEST
 
+/* `needs` asks whether a place has an error at or under it: a lookup for a
+ * plain place, a scan for one with a "*" segment; warnings do not count,
+ * and an error a full report gives up no longer does. */
+START_TEST(test_error_under_a_place)
+{
+    olp_rule w = make_rule("w", OL_SEVERITY_WARNING, "BAD_VALUE", 400);
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule nf = make_rule("nf", OL_SEVERITY_ERROR, "NOT_FOUND", 404);
+    ol_report *rep = olp_report_new(2);
+
+    ck_assert(!olp_report_has_error_under(rep, ""));
+    add(rep, &w, "/a/0/b", "Bad value: a[0].b");
+    ck_assert(!olp_report_has_error_under(rep, "/a"));
+    add(rep, &e, "/a/1/b", "Bad value: a[1].b");
+    ck_assert(olp_report_has_error_under(rep, ""));
+    ck_assert(olp_report_has_error_under(rep, "/a"));
+    ck_assert(olp_report_has_error_under(rep, "/a/1"));
+    ck_assert(olp_report_has_error_under(rep, "/a/1/b"));
+    ck_assert(!olp_report_has_error_under(rep, "/a/1/b/c"));
+    ck_assert(!olp_report_has_error_under(rep, "/a/0"));
+    ck_assert(!olp_report_has_error_under(rep, "/a/1/bb"));
+    ck_assert(!olp_report_has_error_under(rep, "/a/10"));
+    ck_assert(olp_report_has_error_under(rep, "/a/*/b"));
+    ck_assert(!olp_report_has_error_under(rep, "/a/*/c"));
+    /* full: the NOT_FOUND takes the warning's place, then the BAD_VALUE's */
+    add(rep, &nf, "/x", "Invalid session id");
+    ck_assert(olp_report_has_error_under(rep, "/a/1"));
+    add(rep, &nf, "/y", "Invalid session id");
+    ck_assert(!olp_report_has_error_under(rep, "/a/1"));
+    ck_assert(!olp_report_has_error_under(rep, "/a"));
+    ck_assert(olp_report_has_error_under(rep, "/y"));
+    ck_assert(olp_report_has_error_under(rep, ""));
+    ol_report_free(rep);
+}
+END_TEST
+
 START_TEST(test_places_from_text)
 {
     const char *text =
@@ -316,6 +352,7 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_warnings_only_is_valid);
     tcase_add_test(tc, test_max_findings_drops_the_rest);
     tcase_add_test(tc, test_max_findings_keeps_what_decides);
+    tcase_add_test(tc, test_error_under_a_place);
     tcase_add_test(tc, test_report_free_null);
     suite_add_tcase(s, tc);
     tc = tcase_create("body");

@@ -177,6 +177,7 @@ START_TEST(test_sample_evaluates)
     /* the billing country (AT) wins over purchase_country: EUR expected */
     ck_assert_int_eq(olp_value_truth(olp_expr_eval(r->assertion, &ev)), 0);
     json_object_del(json_object_get(doc, "billing_address"), "country");
+    olp_eval_forget(&ev); /* the tree changed: country() is cached per tree */
     ck_assert_int_eq(olp_value_truth(olp_expr_eval(r->assertion, &ev)), 1);
     r = find_rule(&b, "myshop.sku-reference");
     ev.current = json_string("SKU-123456");
@@ -387,6 +388,39 @@ START_TEST(test_default_table_errors)
                          &err),
                      OL_ERULES);
     ck_assert_str_eq(err.text, "unknown table 'nothing' (a field is written @.nothing)");
+    olp_rulebook_clear(&b);
+}
+END_TEST
+
+/* A def that reads no @ of its caller is constant over a document, and a
+ * check computes it once; one that does is evaluated where it is called. */
+START_TEST(test_constant_defs)
+{
+    olp_rulebook b;
+    const olx_names *names;
+    static const struct {
+        const char *name;
+        int constant;
+    } want[] = {{"root", 1}, {"here", 0},     {"any_line", 1}, {"mixed", 0},
+                {"via", 1},  {"via_here", 0}, {"counted", 0}};
+    size_t i;
+
+    memset(&b, 0, sizeof(b));
+    add_ok(&b, "def root = $.x ?? $.y\n"
+               "def here = x\n"
+               "def any_line = any($.lines[*], type == \"t\") && !has($.z)\n"
+               "def mixed = root() + here()\n"
+               "def via = root() == 1 || any_line()\n"
+               "def via_here = here() == 1\n"
+               "def counted = count(lines[*])\n");
+    names = b.names;
+    ck_assert_uint_eq(names->ndefs, sizeof(want) / sizeof(want[0]));
+    for (i = 0; i < names->ndefs; i++) {
+        ck_assert_str_eq(names->defs[i]->name, want[i].name);
+        ck_assert_msg(names->defs[i]->constant == want[i].constant, "def %s",
+                      want[i].name);
+        ck_assert_uint_eq(names->defs[i]->index, i);
+    }
     olp_rulebook_clear(&b);
 }
 END_TEST
@@ -747,6 +781,7 @@ Suite *rulefile_suite(void)
     tcase_add_test(tc, test_table_used_before_defined);
     tcase_add_test(tc, test_default_table_is_replaced_once);
     tcase_add_test(tc, test_default_table_errors);
+    tcase_add_test(tc, test_constant_defs);
     tcase_add_test(tc, test_failed_file_changes_nothing);
     suite_add_tcase(s, tc);
 
