@@ -230,3 +230,60 @@ void olp_buf_json_string(olp_buf *b, const char *s, size_t n)
     olp_buf_append(b, s + run, n - run);
     olp_buf_append(b, "\"", 1);
 }
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Offset of the first byte that is not valid UTF-8 (or is NUL), or len. */
+size_t olp_utf8_invalid_at(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0, n, k;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c == 0)
+            return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 4;
+        else
+            return i;
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* surrogates */
+        else if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* past U+10FFFF */
+        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (k = 2; k < n; k++) {
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return i;
+        }
+        i += n;
+    }
+    return len;
+}
+
+void olp_buf_puts_valid_utf8(olp_buf *b, const char *s)
+{
+    size_t len = strlen(s), bad;
+
+    while ((bad = olp_utf8_invalid_at(s, len)) < len) {
+        olp_buf_append(b, s, bad);
+        olp_buf_puts(b, "?");
+        s += bad + 1;
+        len -= bad + 1;
+    }
+    olp_buf_append(b, s, len);
+}

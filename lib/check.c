@@ -484,7 +484,7 @@ static void document_event(run *r, olp_builtin event, size_t offset, const char 
     olp_place place;
 
     olp_buf_init(&detail);
-    olp_buf_puts(&detail, what);
+    olp_buf_puts_valid_utf8(&detail, what);
     if (r->text) {
         olp_offsets_to_places(r->text, r->len, &offset, 1, &place);
         olp_buf_printf(&detail, ", at line %d column %d", place.line, place.column);

@@ -65,6 +65,14 @@ void olp_buf_free(olp_buf *b);
 void olp_pointer_append_key(olp_buf *b, const char *key);
 void olp_path_append_key(olp_buf *b, const char *key);
 
+/* Offset of the first byte of text that is not valid UTF-8 (or is NUL), or
+ * len when there is none. */
+size_t olp_utf8_invalid_at(const char *text, size_t len);
+
+/* Append s with each byte that is not valid UTF-8 written "?" (text from
+ * elsewhere, such as jansson's messages, which quote a token cut short). */
+void olp_buf_puts_valid_utf8(olp_buf *b, const char *s);
+
 /* Append s as a JSON string literal (quotes and escapes). */
 void olp_buf_json_string(olp_buf *b, const char *s, size_t n);
 

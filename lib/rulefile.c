@@ -910,50 +910,9 @@ static void parse_merge(loader *l)
 
 /* ---- the file -------------------------------------------------------------- */
 
-/* Offset of the first byte that is not valid UTF-8 (or is NUL), or len. */
-static size_t invalid_text_at(const unsigned char *s, size_t len)
-{
-    size_t i = 0, n, k;
-
-    while (i < len) {
-        unsigned char c = s[i];
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c == 0)
-            return i;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 4;
-        else
-            return i;
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-        else if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* past U+10FFFF */
-        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (k = 2; k < n; k++) {
-            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-                return i;
-        }
-        i += n;
-    }
-    return len;
-}
-
 static void parse_file(loader *l)
 {
-    size_t bad = invalid_text_at((const unsigned char *)l->p.s, l->p.len);
+    size_t bad = olp_utf8_invalid_at(l->p.s, l->p.len);
 
     if (bad < l->p.len) {
         olx_fail(&l->p, bad, "%s",

@@ -308,6 +308,29 @@ START_TEST(test_document_events)
 }
 END_TEST
 
+/* jansson quotes the token it could not take, cut where it stopped, which
+ * may be inside a character: the messages stay valid UTF-8, so the Klarna
+ * body is JSON. */
+START_TEST(test_messages_are_valid_utf8)
+{
+    static const char *const texts[] = {"\"\\\xc3\xa9\"", "{\"a\": \"\xe2\x82\"}",
+                                        "{\"\xf0\x9f\x98\x80\": tr\xc3\xa9}"};
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        ol_report *r = check(texts[i]);
+        char *body = NULL;
+        json_t *parsed;
+        ck_assert_int_eq(ol_report_klarna_json(r, &body), OL_OK);
+        parsed = json_loads(body, 0, NULL);
+        ck_assert_msg(parsed != NULL, "text %zu: %s", i, body);
+        json_decref(parsed);
+        ol_free(body);
+        ol_report_free(r);
+    }
+}
+END_TEST
+
 START_TEST(test_syntax_detail_names_the_place)
 {
     ol_report *r = check("{\n  \"amount\": 1,\n  \"x\": tru\n}");
@@ -827,6 +850,7 @@ Suite *engine_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_document_events, 0,
                         (int)(sizeof(event_cases) / sizeof(event_cases[0])));
+    tcase_add_test(tc, test_messages_are_valid_utf8);
     tcase_add_test(tc, test_syntax_detail_names_the_place);
     tcase_add_test(tc, test_too_large);
     tcase_add_test(tc, test_bom_is_a_warning_and_the_body_is_checked);
