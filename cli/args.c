@@ -152,18 +152,43 @@ static int parse_jobs(cli_options *o, const char *arg)
     return CLI_CONTINUE;
 }
 
-/* Load a JSON file of the context (--session, --authorized, --order). */
+/* Open a context file past its UTF-8 byte-order mark, if it has one (as
+ * for a body, a file saved by a Windows tool is read as it was meant). */
+static FILE *open_past_bom(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char head[3];
+
+    if (f && (fread(head, 1, 3, f) != 3 || memcmp(head, "\xEF\xBB\xBF", 3) != 0))
+        rewind(f);
+    return f;
+}
+
+/* Load a JSON file of the context (--session, --authorized, --order): a
+ * JSON object, else the tool cannot do its job. */
 static int load_json(json_t **dst, const char *option, const char *path)
 {
     json_error_t jerr;
-    json_t *v = json_load_file(path, 0, &jerr);
+    FILE *f = open_past_bom(path);
+    json_t *v;
 
+    if (!f) {
+        cli_error("--%s: %s: %s", option, path, strerror(errno));
+        return CLI_EXIT_TROUBLE;
+    }
+    v = json_loadf(f, JSON_ALLOW_NUL, &jerr);
+    fclose(f);
     if (!v) {
         if (jerr.line > 0)
             cli_error("--%s: %s:%d:%d: %s", option, path, jerr.line, jerr.column,
                       jerr.text);
         else
             cli_error("--%s: %s: %s", option, path, jerr.text);
+        return CLI_EXIT_TROUBLE;
+    }
+    if (!json_is_object(v)) {
+        cli_error("--%s: %s: not a JSON object", option, path);
+        json_decref(v);
         return CLI_EXIT_TROUBLE;
     }
     json_decref(*dst); /* given twice: the last one counts */

@@ -77,6 +77,24 @@ static ol_ruleset *make_ruleset(const cli_options *o)
     return rs;
 }
 
+/* The context must be one the library takes (each document an object, no
+ * deeper than a body may be): asked once, with an empty body, so that a
+ * wrong --session is one error, not one per document. */
+static int context_ok(const ol_ruleset *rs, const cli_options *o)
+{
+    ol_error_t err = OL_ERROR_INIT;
+    ol_report *r = NULL;
+    json_t *empty = json_object();
+    int rc = empty ? ol_check_json(&r, rs, o->kind, empty, &o->ctx, &err) : OL_ENOMEM;
+
+    ol_report_free(r);
+    json_decref(empty);
+    if (rc == OL_OK)
+        return 1;
+    cli_error("the context of the check: %s", err.text[0] ? err.text : ol_strerror(rc));
+    return 0;
+}
+
 static void check_operands(cli_run *run, const cli_options *o)
 {
     size_t i;
@@ -115,6 +133,10 @@ static int run_checks(const cli_options *o)
 
     if (!rs)
         return CLI_EXIT_TROUBLE;
+    if (!context_ok(rs, o)) {
+        ol_ruleset_free(rs);
+        return CLI_EXIT_TROUBLE;
+    }
     if (cli_run_init(&run, o, rs) != 0) {
         cli_error("out of memory");
         status = CLI_EXIT_TROUBLE;

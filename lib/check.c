@@ -654,6 +654,27 @@ static void check_text(run *r)
 
 /* ---- the API ------------------------------------------------------------ */
 
+/* A document of the context must be an object, and no deeper than a body
+ * may be: the merge and the comparison walk it (jansson's copy and equality
+ * recurse), and a tree a caller built can be of any depth. */
+static int context_doc_bad(const ol_ruleset *rs, const json_t *doc, const char *name,
+                           ol_error_t *err)
+{
+    size_t limit = rs->opts.max_depth;
+
+    if (!doc)
+        return 0;
+    if (!json_is_object(doc))
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "ol_context: the %s is not a JSON object", name);
+    else if (olp_json_depth(doc, limit) > limit)
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "ol_context: the %s is nested deeper than %zu levels", name, limit);
+    else
+        return 0;
+    return 1;
+}
+
 static int check_args(ol_report **out, const ol_ruleset *rs, ol_kind kind,
                       const ol_context *ctx, ol_error_t *err)
 {
@@ -668,14 +689,10 @@ static int check_args(ol_report **out, const ol_ruleset *rs, ol_kind kind,
                       ctx->version, OL_CONTEXT_VERSION);
         return OL_EINVAL;
     }
-    if (ctx && ((ctx->session && !json_is_object(ctx->session)) ||
-                (ctx->authorized && !json_is_object(ctx->authorized)) ||
-                (ctx->order && !json_is_object(ctx->order)))) {
-        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
-                      "ol_context: the session, authorized and order documents must be "
-                      "JSON objects");
+    if (ctx && (context_doc_bad(rs, ctx->session, "session", err) ||
+                context_doc_bad(rs, ctx->authorized, "authorized", err) ||
+                context_doc_bad(rs, ctx->order, "order", err)))
         return OL_EINVAL;
-    }
     return OL_OK;
 }
 

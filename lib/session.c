@@ -77,6 +77,15 @@ int ol_session_merge(json_t **out, const ol_ruleset *rs, const json_t *session,
             "ol_session_merge: the session and the update must be JSON objects");
         return OL_EINVAL;
     }
+    /* json_deep_copy recurses: a caller's tree of any depth must not reach it */
+    if (olp_json_depth(session, rs->opts.max_depth) > rs->opts.max_depth ||
+        olp_json_depth(update, rs->opts.max_depth) > rs->opts.max_depth) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "ol_session_merge: the session or the update is nested deeper than "
+                      "%zu levels",
+                      rs->opts.max_depth);
+        return OL_EINVAL;
+    }
     rc = olp_merge(out, &rs->book, session, update);
     if (rc != OL_OK)
         olp_error_set(err, rc, "", 0, 0, 0, "out of memory");
@@ -85,8 +94,9 @@ int ol_session_merge(json_t **out, const ol_ruleset *rs, const json_t *session,
 
 /* ---- the comparison with what was authorized ---------------------------- */
 
-/* Past this depth two values are compared whole: the recursion is bounded
- * whatever tree a caller hands in. */
+/* Past this depth two values are compared whole (with json_equal, which
+ * recurses: the trees compared are within the ruleset's max_depth, which
+ * ol_check_* checks of the body and of the context). */
 #define DIFF_MAX_DEPTH OLP_MAX_TRAIL
 
 typedef struct differ {

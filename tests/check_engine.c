@@ -827,6 +827,50 @@ START_TEST(test_context_documents_must_be_objects)
 }
 END_TEST
 
+/* A tree a caller built can be of any depth; jansson's copy and equality
+ * recurse, so the context is held to the depth a body may have. */
+START_TEST(test_deep_context_is_refused)
+{
+    ol_context ctx = OL_CONTEXT_INIT;
+    ol_error_t err = OL_ERROR_INIT;
+    ol_report *r = NULL;
+    json_t *deep = json_object(), *inner = json_array(), *update = json_object();
+    json_t *merged = NULL;
+    int i;
+
+    for (i = 0; i < 100000; i++) { /* a list 100000 deep, built without recursion */
+        json_t *outer = json_array();
+        json_array_append_new(outer, inner);
+        inner = outer;
+    }
+    json_object_set_new(deep, "billing_address", inner);
+    ctx.session = deep;
+    ck_assert_int_eq(
+        ol_check_buffer(&r, life, OL_KIND_UPDATE_SESSION, "{}", 2, &ctx, &err),
+        OL_EINVAL);
+    ck_assert_str_eq(err.text, "ol_context: the session is nested deeper than 64 levels");
+    ck_assert_ptr_null(r);
+    ctx.session = NULL;
+    ctx.authorized = deep;
+    ck_assert_int_eq(ol_check_buffer(&r, life, OL_KIND_CREATE_ORDER, "{}", 2, &ctx, NULL),
+                     OL_EINVAL);
+    ck_assert_int_eq(ol_session_merge(&merged, life, deep, update, NULL), OL_EINVAL);
+    ck_assert_ptr_null(merged);
+    json_decref(update);
+    /* jansson's json_decref of this tree recurses too: take it apart a level
+     * at a time, holding each level while its child is cut off */
+    inner = json_incref(inner);
+    while (json_array_size(inner) == 1) {
+        json_t *next = json_incref(json_array_get(inner, 0));
+        json_array_clear(inner);
+        json_decref(inner);
+        inner = next;
+    }
+    json_decref(inner);
+    json_decref(deep);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -878,6 +922,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_order_document_and_403_before_409);
     tcase_add_test(tc, test_mismatch_with_the_authorized_snapshot);
     tcase_add_test(tc, test_context_documents_must_be_objects);
+    tcase_add_test(tc, test_deep_context_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

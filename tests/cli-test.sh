@@ -431,6 +431,29 @@ stderr_has "missing.json" "--session: the missing file is named"
 run --kind=update-session --session=notjson.txt update.json
 status_is 2 "--session with a file that is not JSON"
 
+echo '[1]' >array.json
+run --kind=update-session --session=array.json update.json update.json
+status_is 2 "--session with a JSON array"
+stderr_has "orderlint: --session: array.json: not a JSON object" "--session: the array is named"
+[ "$(wc -l <"$err")" -eq 1 ] && pass || fail "--session: one error, not one per document"
+
+printf '\357\273\277' >bom-session.json
+cat good.json >>bom-session.json
+run --kind=update-session --session=bom-session.json update.json
+status_is 0 "--session with a byte-order mark, as a body may have"
+
+{
+    printf '{"a": '
+    i=0
+    while [ $i -lt 100 ]; do printf '['; i=$((i + 1)); done
+    i=0
+    while [ $i -lt 100 ]; do printf ']'; i=$((i + 1)); done
+    printf '}'
+} >deep-session.json
+run --kind=update-session --session=deep-session.json update.json
+status_is 2 "--session nested deeper than a body may be"
+stderr_has "the session is nested deeper than 64 levels" "--session: the depth is named"
+
 run --kind=create-order --authorized=good.json good.json
 status_is 0 "--authorized"
 
