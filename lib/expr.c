@@ -1870,17 +1870,21 @@ static olp_expr *parse_binary(olx_parser *p, int min_prec)
 /* Templates                                                                 */
 /* ======================================================================== */
 
+/* Append a part. The room doubles (4, 8, 16, ...: the capacity is the
+ * power of two at or above n, never stored), so that a long template loads
+ * in linear time. */
 static int template_push(olx_parser *p, olp_template *t, tpart part)
 {
-    tpart *parts = olp_realloc(t->parts, (t->n + 1) * sizeof(*parts));
-
-    if (!parts) {
-        olp_free(part.text);
-        olx_expr_free(part.expr);
-        olx_fail_oom(p);
-        return -1;
+    if (t->n == 0 || (t->n >= 4 && (t->n & (t->n - 1)) == 0)) {
+        tpart *parts = olp_realloc(t->parts, (t->n ? 2 * t->n : 4) * sizeof(*parts));
+        if (!parts) {
+            olp_free(part.text);
+            olx_expr_free(part.expr);
+            olx_fail_oom(p);
+            return -1;
+        }
+        t->parts = parts;
     }
-    t->parts = parts;
     t->parts[t->n++] = part;
     return 0;
 }
