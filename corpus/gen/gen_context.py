@@ -378,6 +378,16 @@ def define(case, g):
          [s_region("shipping_address", "AU")], kind="authorize",
          why="facts.md I-19: authorize() failed with \"Please check the following fields: State\" for an AU address "
              "without region.")
+    case("sdk", "authorize-us-region-empty", dict(US_DATA, billing_address=dict(US_BILLING, region="")),
+         [s_region("billing_address", "US")], kind="authorize",
+         why=REGION_WHY + " An empty region is no region.")
+    case("sdk", "authorize-au-region-blank",
+         {"billing_address": AU, "shipping_address": dict(AU, region="  ")},
+         [s_region("shipping_address", "AU")], kind="authorize",
+         why=REGION_WHY + " A region of blanks is no region.")
+    case("sdk", "load-us-region-empty", dict(US_DATA, billing_address=dict(US_BILLING, region="")),
+         [a_region("billing_address", "US")], kind="load",
+         why="load() runs a pre-assessment, not the authorization: an empty region is a warning.")
     case("sdk", "authorize-title-gb-mrs", {"billing_address": dict(GB_ADDR, title="Mrs")},
          [s_title("billing_address", "GB", "Mrs")], kind="authorize",
          why="UK titles are Mr and Ms; Klarna checks them when the customer authorizes: an error here.")
@@ -569,6 +579,33 @@ def define(case, g):
     del o["captures"]
     case("om", "refund-no-captures-total-only", {"refunded_amount": 4900}, [om_refund_no_captures()], kind="refund",
          ctx=ctx(order=o), why=NOCAP_WHY + " The order has no list of captures here, only captured_amount 0.")
+    o = om_order(captures=[6000])
+    o["captures"] = []
+    case("om", "refund-captured-amount-without-list", {"refunded_amount": 1}, [], kind="refund", ctx=ctx(order=o),
+         why="The order says 6000 was captured, with an empty list of captures: it has captures, and a refund of 1 "
+             "is within them. captured_amount and the list must not disagree about whether there were captures.")
+    for name, status in (("cancelled", "CANCELLED"), ("expired", "EXPIRED")):
+        o = om_order()
+        o["status"] = status
+        case("om", "capture-order-" + name, {"captured_amount": 10000}, [om_capture_order_state(status)],
+             kind="capture", ctx=ctx(order=o),
+             why="Klarna refuses a capture on a cancelled or expired order: 403 CAPTURE_NOT_ALLOWED (facts.md section "
+                 "7, whose real answer for an expired order reads \"Order <id> is expired. Capture not possible.\"). "
+                 "The body itself is right: the finding is about the order, at the root.")
+    UNREADABLE_WHY = ("The --order file is not an order the sums can be read from: a warning says the capture or "
+                      "refund was not checked against it, rather than pass it in silence. Not Klarna's answer.")
+    for name, change in (("captures-object", {"captures": {"captured_amount": 6000}}),
+                         ("captured-amount-string", {"captures": [{"captured_amount": "6000"}]}),
+                         ("capture-negative", {"captures": [{"captured_amount": -5}]}),
+                         ("capture-not-object", {"captures": [7]}),
+                         ("order-amount-string", {"order_amount": "10000"}),
+                         ("refunds-object", {"refunds": {"refunded_amount": 6000}})):
+        o = om_order(captures=[6000], totals=False)
+        o.update(change)
+        fs = [om_order_readable()]
+        case("om", "order-unreadable-" + name, {"captured_amount": 20000} if "refunds" not in name
+             else {"refunded_amount": 5000}, fs, kind="refund" if "refunds" in name else "capture",
+             ctx=ctx(order=o), why=UNREADABLE_WHY)
     case("om", "refund-equal-captured", {"refunded_amount": 10000}, [], kind="refund", ctx=ctx(order=ORDER10),
          why="10000 captured, nothing refunded yet: all of it can be refunded.")
     case("om", "refund-one-more-than-captured", {"refunded_amount": 10001}, [om_refund_exceeds(10000, 0, 10001)],

@@ -533,6 +533,19 @@ def om_refund_no_captures():
              klarna="Order has no captures. Refund not possible", code="REFUND_NOT_ALLOWED", http=403)
 
 
+def om_order_readable():
+    return W("om.order-readable", "",
+             "expected the order as Order Management returns it (an integer order_amount; captures and refunds as "
+             "arrays of objects with integer captured_amount and refunded_amount), found one that is not: the "
+             "capture or refund is not checked against it", klarna="")
+
+
+def om_capture_order_state(status):
+    return E("om.capture-order-state", "",
+             "expected an order that can still be captured, found one whose status is %s" % status,
+             klarna="Capture not allowed", code="CAPTURE_NOT_ALLOWED", http=403)
+
+
 def om_refund_exceeds(captured, refunded, found):
     return E("om.refund-exceeds", "/refunded_amount",
              "expected at most %d (%d captured less %d already refunded), found %d"
