@@ -200,13 +200,15 @@ static void diff_objects(differ *df, const json_t *a, const json_t *b, int depth
     }
 }
 
-/* As a list: a different length is one difference, else element by element. */
+/* As a list: a different length is one difference, else element by element.
+ * The length of a compared path itself (order_lines) is told by the count
+ * message; an array inside it differs like any value, by its path. */
 static void diff_arrays(differ *df, const json_t *a, const json_t *b, int depth)
 {
     size_t i, n = json_array_size(a), plen = df->pointer.len, klen = df->path.len;
 
     if (n != json_array_size(b)) {
-        add_difference(df, a, b, 1);
+        add_difference(df, a, b, depth == 0);
         return;
     }
     for (i = 0; i < n && !df->oom; i++) {

@@ -810,6 +810,20 @@ START_TEST(test_mismatch_with_the_authorized_snapshot)
     ck_assert_uint_eq(ol_report_count(r), 0);
     ol_report_free(r);
     json_decref(authorized);
+    /* an array inside a compared path is told by its path, not as the cart */
+    authorized =
+        json_loads("{\"order_lines\": [{\"name\": \"a\", \"tags\": [1, 2]}]}", 0, NULL);
+    ctx.authorized = authorized;
+    r = check_ctx("{\"order_lines\": [{\"name\": \"a\", \"tags\": [1]}]}",
+                  OL_KIND_CREATE_ORDER, &ctx);
+    ck_assert_uint_eq(ol_report_count(r), 1);
+    ck_assert_str_eq(where(r, 0), "t.match /order_lines/0/tags 1:40");
+    ck_assert_str_eq(ol_report_message(r, 0),
+                     "Not matching fields: [order_lines[0].tags]");
+    ck_assert_str_eq(ol_report_get(r, 0)->message,
+                     "order_lines[0].tags is [1], authorized [1,2]");
+    ol_report_free(r);
+    json_decref(authorized);
 }
 END_TEST
 
