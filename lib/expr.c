@@ -73,6 +73,7 @@ typedef enum fn_id {
     F_LOOKUP,
     F_SIZE,
     F_JSON,
+    F_TIME,
     F_ALL,
     F_ANY,
     F_CONTEXT,
@@ -102,6 +103,7 @@ typedef enum part_kind {
     P_TEXT,
     P_EXPR,
     P_JSON,
+    P_TIME,
     P_PATH,
     P_POINTER,
     P_DETAIL,
@@ -1354,6 +1356,7 @@ static const fn_spec fn_specs[] = {
     {"lookup", F_LOOKUP, 2, {A_TABLE, A_VALUE}},
     {"size", F_SIZE, 1, {A_TABLE, A_VALUE}},
     {"json", F_JSON, 1, {A_VALUE, A_VALUE}},
+    {"time", F_TIME, 1, {A_VALUE, A_VALUE}},
     {"all", F_ALL, 2, {A_PATH, A_VALUE}},
     {"any", F_ANY, 2, {A_PATH, A_VALUE}},
     {"context", F_CONTEXT, 1, {A_CONTEXT, A_VALUE}},
@@ -1617,13 +1620,15 @@ static olp_expr *parse_call(olx_parser *p, const olx_token *name)
     olx_next(p); /* ( */
     if (!spec)
         return parse_def_call(p, name);
-    if (spec->fn == F_JSON) {
+    if (spec->fn == F_JSON || spec->fn == F_TIME) {
         if (!p->map) {
-            olx_fail(p, name->start, "json() is only for templates, as in \"{json(@)}\"");
+            olx_fail(p, name->start, "%s() is only for templates, as in \"{%s(@)}\"",
+                     spec->name, spec->name);
             return NULL;
         }
         p->json_calls++;
         p->json_pos = name->start;
+        p->json_fn = spec->name;
     }
     e = node_new(p, N_CALL, name->start);
     if (!e)
@@ -1955,9 +1960,10 @@ static size_t parse_part(olx_parser *p, olp_template *t, size_t open)
         part.expr = olx_parse_expr(p);
         if (!part.expr)
             return p->len;
-        if (part.expr->kind == N_CALL && part.expr->op == F_JSON && !part.expr->parens) {
+        if (part.expr->kind == N_CALL &&
+            (part.expr->op == F_JSON || part.expr->op == F_TIME) && !part.expr->parens) {
             olp_expr *call = part.expr;
-            part.kind = P_JSON;
+            part.kind = call->op == F_JSON ? P_JSON : P_TIME;
             part.expr = call->a;
             call->a = NULL;
             olx_expr_free(call);
@@ -1965,7 +1971,8 @@ static size_t parse_part(olx_parser *p, olp_template *t, size_t open)
         }
         if (p->json_calls > json_before) {
             olx_expr_free(part.expr);
-            olx_fail(p, p->json_pos, "json() must be the whole of its part: {json(x)}");
+            olx_fail(p, p->json_pos, "%s() must be the whole of its part: {%s(x)}",
+                     p->json_fn, p->json_fn);
             return p->len;
         }
     }
@@ -2900,6 +2907,7 @@ static olp_value fn_of_one(fn_id fn, olp_value x)
             return v_undef();
         return x.u.i < 0 ? negate(x.u.i) : x;
     case F_JSON:
+    case F_TIME:
         return x;
     default:
         return v_bool(type_test(fn, x));
@@ -3091,6 +3099,38 @@ olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev)
 /* Rendering                                                                 */
 /* ======================================================================== */
 
+static void render(olp_value v, olp_eval *ev, olp_buf *out, int as_json);
+
+/* {time(x)}: seconds since 1970-01-01T00:00:00Z as an RFC 3339 UTC time,
+ * 2024-05-01T12:00:00Z, in the proleptic Gregorian calendar (H. Hinnant's
+ * civil_from_days); anything else, or a year past 9999, as {x} would be. */
+static void render_time(olp_value v, olp_eval *ev, olp_buf *out)
+{
+    json_int_t t, days, secs, z, era, doe, yoe, y, doy, mp, d, m;
+
+    /* 253402300799 is 9999-12-31T23:59:59Z */
+    if (v.type != OLP_V_INT || v.u.i < 0 || v.u.i > 253402300799) {
+        render(v, ev, out, 0);
+        return;
+    }
+    t = v.u.i;
+    days = t / 86400;
+    secs = t % 86400;
+    z = days + 719468;
+    era = z / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    olp_buf_printf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+                   (long long)(y + (m <= 2)), (long long)m, (long long)d,
+                   (long long)(secs / 3600), (long long)(secs / 60 % 60),
+                   (long long)(secs % 60));
+}
+
 /* The shortest text that reads back as the same double, positional unless
  * the exponent is below -4 or from 16 on (980.0, 0.0001, 1e-05, 1e+16). */
 static void render_real(double r, olp_buf *out)
@@ -3247,6 +3287,9 @@ void olp_template_render(const olp_template *t, olp_eval *ev, olp_buf *out)
         case P_EXPR:
         case P_JSON:
             render(olp_expr_eval(part->expr, ev), ev, out, part->kind == P_JSON);
+            break;
+        case P_TIME:
+            render_time(olp_expr_eval(part->expr, ev), ev, out);
             break;
         }
     }

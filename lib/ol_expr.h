@@ -120,8 +120,9 @@ typedef struct olx_parser {
     olp_expr **pending;
     size_t npending, cpending;
     int depth;
-    int json_calls;  /* json() calls parsed, for the template-only check */
-    size_t json_pos; /* where the last one was */
+    int json_calls;      /* json() and time() calls parsed (template only) */
+    size_t json_pos;     /* where the last one was */
+    const char *json_fn; /* and its name */
     /* The first error: OL_ERULES (err_pos, msg) or OL_ENOMEM. */
     int status;
     size_t err_pos; /* file offset */

@@ -623,6 +623,12 @@ static const struct {
     {"\"# not a comment {order_amount}\"", "# not a comment 1000"},
     {"\"tab\\there\\nnew \\u00c5 \\\\ {{\"", "tab\there\nnew \xc3\x85 \\ {"},
     {"\"{order_amount == 1000}\"", "true"},
+    /* time(): seconds since the epoch in RFC 3339, UTC; else as {x} */
+    {"\"{time(0)} {time(951868799)} {time(1714525200)}\"",
+     "1970-01-01T00:00:00Z 2000-02-29T23:59:59Z 2024-05-01T01:00:00Z"},
+    {"\"{time(253402300799)}|{time(253402300800)}|{time(-1)}\"",
+     "9999-12-31T23:59:59Z|253402300800|-1"},
+    {"\"{time(currency)}|{time(missing)}|{time(1 / 0)}\"", "EUR|absent|?"},
 };
 
 static olp_rule *load_one_rule(olp_rulebook *b, const char *message)
@@ -860,6 +866,7 @@ static const struct {
     {"matches(a, \"(\")", 14,
      "regular expression error: missing closing parenthesis at offset 1"},
     {"json(a)", 1, "json() is only for templates"},
+    {"time(a)", 1, "time() is only for templates"},
     {"a < b < c", 7, "comparisons do not chain"},
     {"a == b != c", 8, "comparisons do not chain"},
     {"9223372036854775808", 1, "integer out of the 64-bit range"},

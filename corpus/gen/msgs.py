@@ -1,6 +1,8 @@
 """msgs.py: the finding messages of the rule table, as the rules' templates
 define them, for the generator's expectations. Numbers are computed here,
 from the spec's formulas, in exact integers (never by orderlint)."""
+import datetime
+
 from caselib import E, W, F, kpath, jtype, jtext, floordiv, ceildiv
 
 ABSENT = object()
@@ -373,10 +375,16 @@ def session_id(v):
              % jtext(v), klarna="Invalid session id", code="NOT_FOUND", http=404)
 
 
+def rfc3339(t):
+    """Seconds since the epoch as the {time(x)} of a template writes them."""
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def session_expired(created, now):
     return E("session.expired", "",
-             "expected a session at most 48 hours (172800 seconds) old, found one %d seconds old (created at %d, now %d)"
-             % (now - created, created, now), klarna="Invalid session id", code="NOT_FOUND", http=404)
+             "expected a session at most 48 hours (172800 seconds) old, found one %d seconds old (created at %s, now %s)"
+             % (now - created, rfc3339(created), rfc3339(now)), klarna="Invalid session id", code="NOT_FOUND",
+             http=404)
 
 
 TOKEN_FORM = ("expected an authorization token of the form Klarna issues, a lower-case UUID (8-4-4-4-12 hex "
@@ -391,7 +399,7 @@ def token_form(v):
 def token_expired(at, now):
     return E("token.expired", "",
              "expected an authorization at most 60 minutes (3600 seconds) old, found one %d seconds old "
-             "(authorized at %d, now %d)" % (now - at, at, now),
+             "(authorized at %s, now %s)" % (now - at, rfc3339(at), rfc3339(now)),
              klarna="Invalid authorization token", code="NOT_FOUND", http=404)
 
 
