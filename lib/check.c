@@ -602,7 +602,7 @@ static int document_ok(run *r, const json_t *root, size_t offset, size_t skip)
                        "the payload is not a JSON object");
         return 0;
     }
-    if (olp_json_depth(root, limit) > limit) {
+    if (olp_json_deeper_than(root, limit)) {
         too_deep_event(r, skip);
         return 0;
     }
@@ -617,8 +617,9 @@ static size_t first_non_space(const char *s, size_t n, size_t from)
     return from;
 }
 
-/* Read the text and check it; the root stays in r->root for the report. */
-static void check_text(run *r)
+/* Read the text: 1 when it is a body the rules can run on, in r->root
+ * (which stays there for the report), 0 when it cannot be read. */
+static int read_text(run *r)
 {
     size_t skip = 0, len = r->len;
     const char *text = r->text;
@@ -633,20 +634,23 @@ static void check_text(run *r)
         snprintf(what, sizeof(what), "%zu bytes, more than the limit of %zu", len - skip,
                  r->rs->opts.max_bytes);
         document_event(r, OLP_BUILTIN_TOO_LARGE, skip, what);
-        if (r->rc == OL_OK)
-            check_request(r);
-        return;
+        return 0;
     }
     if (only_whitespace(text + skip, len - skip)) {
         document_event(r, OLP_BUILTIN_EMPTY, len, "no JSON text");
-        if (r->rc == OL_OK)
-            check_request(r);
-        return;
+        return 0;
     }
     r->parsed = parse(r, text, len, skip);
     r->root = r->parsed;
-    if (r->root && r->rc == OL_OK &&
-        document_ok(r, r->root, first_non_space(text, len, skip), skip))
+    return r->root && r->rc == OL_OK &&
+           document_ok(r, r->root, first_non_space(text, len, skip), skip);
+}
+
+/* Check what was read: the body when it could be read, else what is about
+ * the request alone. */
+static void check(run *r, int readable)
+{
+    if (readable)
         check_body(r);
     else if (r->rc == OL_OK)
         check_request(r);
@@ -667,7 +671,7 @@ static int context_doc_bad(const ol_ruleset *rs, const json_t *doc, const char *
     if (!json_is_object(doc))
         olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
                       "ol_context: the %s is not a JSON object", name);
-    else if (olp_json_depth(doc, limit) > limit)
+    else if (olp_json_deeper_than(doc, limit))
         olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
                       "ol_context: the %s is nested deeper than %zu levels", name, limit);
     else
@@ -748,7 +752,7 @@ int ol_check_buffer(ol_report **out, const ol_ruleset *rs, ol_kind kind, const c
         return rc;
     r.text = json ? json : "";
     r.len = len;
-    check_text(&r);
+    check(&r, read_text(&r));
     return conclude(&r, out, r.text, len, err);
 }
 
@@ -762,9 +766,6 @@ int ol_check_json(ol_report **out, const ol_ruleset *rs, ol_kind kind,
     if (rc != OL_OK)
         return rc;
     r.root = payload; /* borrowed: never changed, never released */
-    if (document_ok(&r, payload, 0, 0))
-        check_body(&r);
-    else if (r.rc == OL_OK)
-        check_request(&r);
+    check(&r, document_ok(&r, payload, 0, 0));
     return conclude(&r, out, NULL, 0, err);
 }

@@ -571,3 +571,8 @@ size_t olp_json_depth(const json_t *v, size_t limit)
     }
     return deepest + 1;
 }
+
+int olp_json_deeper_than(const json_t *v, size_t limit)
+{
+    return olp_json_depth(v, limit) > limit;
+}

@@ -372,6 +372,9 @@ size_t olp_locate_too_deep(const char *text, size_t len, size_t limit);
  * early once past limit. */
 size_t olp_json_depth(const json_t *v, size_t limit);
 
+/* Is v nested deeper than limit levels? */
+int olp_json_deeper_than(const json_t *v, size_t limit);
+
 /* ---- report.c ----------------------------------------------------------- */
 
 typedef struct olp_finding_in {

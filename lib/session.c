@@ -78,8 +78,8 @@ int ol_session_merge(json_t **out, const ol_ruleset *rs, const json_t *session,
         return OL_EINVAL;
     }
     /* json_deep_copy recurses: a caller's tree of any depth must not reach it */
-    if (olp_json_depth(session, rs->opts.max_depth) > rs->opts.max_depth ||
-        olp_json_depth(update, rs->opts.max_depth) > rs->opts.max_depth) {
+    if (olp_json_deeper_than(session, rs->opts.max_depth) ||
+        olp_json_deeper_than(update, rs->opts.max_depth)) {
         olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
                       "ol_session_merge: the session or the update is nested deeper than "
                       "%zu levels",

@@ -178,6 +178,8 @@ START_TEST(test_depth)
     ck_assert_ptr_nonnull(v);
     ck_assert_uint_eq(olp_json_depth(v, 64), 5);
     ck_assert_uint_gt(olp_json_depth(v, 3), 3); /* stops early, but says "deeper" */
+    ck_assert(olp_json_deeper_than(v, 4));
+    ck_assert(!olp_json_deeper_than(v, 5));
     ck_assert_uint_eq(olp_json_depth(json_array_get(json_object_get(v, "a"), 0), 64), 0);
     json_decref(v);
 }
