@@ -68,6 +68,9 @@ typedef struct cli_doc {
     const char *source; /* the file name as given, or "<stdin>" */
     size_t number;      /* 1-based within its source */
     size_t first_line;  /* physical line of the source where it starts */
+    ol_kind kind;       /* what it was checked as */
+    const char *text;   /* the document's bytes (not NUL-terminated) */
+    size_t len;
     const ol_report *report;
 } cli_doc;
 

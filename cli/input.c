@@ -97,6 +97,9 @@ static void check_document(cli_run *run, const char *source, size_t number,
     doc.source = source;
     doc.number = number;
     doc.first_line = first_line;
+    doc.kind = run->opts->kind;
+    doc.text = json;
+    doc.len = len;
     doc.report = report;
     cli_report_document(run, &doc);
     ol_report_free(report);

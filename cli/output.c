@@ -207,14 +207,14 @@ static json_t *array_of(const ol_report *r, size_t n, item_fn item)
     return a;
 }
 
-static json_t *document_json(const cli_doc *d, ol_kind kind)
+static json_t *document_json(const cli_doc *d)
 {
     const ol_report *r = d->report;
     int valid = ol_report_valid(r);
 
     return json_pack(
         "{s:o, s:I, s:s, s:b, s:o, s:o, s:o, s:o}", "source", jstring(d->source),
-        "document", (json_int_t)d->number, "kind", ol_kind_name(kind), "valid", valid,
+        "document", (json_int_t)d->number, "kind", ol_kind_name(d->kind), "valid", valid,
         "error_code", valid ? json_null() : jstring(ol_report_error_code(r)),
         "http_status", valid ? json_null() : json_integer(ol_report_http_status(r)),
         "error_messages", array_of(r, ol_report_message_count(r), message_at), "findings",
@@ -262,7 +262,7 @@ void cli_report_document(cli_run *run, const cli_doc *doc)
         print_text(doc);
         break;
     case CLI_FORMAT_JSON:
-        print_json_line(run, document_json(doc, run->opts->kind));
+        print_json_line(run, document_json(doc));
         break;
     case CLI_FORMAT_KLARNA:
         print_klarna(run, doc);

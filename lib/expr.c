@@ -122,6 +122,7 @@ typedef struct tpart {
 struct olp_template {
     tpart *parts;
     size_t n;
+    char *source; /* the text as written, for ol_rule_info */
 };
 
 /* ======================================================================== */
@@ -182,6 +183,7 @@ void olx_template_free(olp_template *t)
         olx_expr_free(t->parts[i].expr);
     }
     olp_free(t->parts);
+    olp_free(t->source);
     olp_free(t);
 }
 
@@ -2031,6 +2033,11 @@ olp_template *olx_parse_template(olx_parser *p)
             olx_fail_oom(p);
     }
     if (t) {
+        t->source = olp_strndup(text.data ? text.data : "", text.len);
+        if (!t->source)
+            olx_fail_oom(p);
+    }
+    if (t && !p->status) {
         /* Read the decoded text; the map points errors into the file. */
         saved = *p;
         p->s = text.data;
@@ -2055,6 +2062,8 @@ olp_template *olx_parse_template(olx_parser *p)
     return t;
 }
 
+const char *olx_template_source(const olp_template *t) { return t ? t->source : ""; }
+
 olp_template *olx_template_default_klarna(void)
 {
     olp_template *t = olp_calloc(1, sizeof(*t));
@@ -2071,7 +2080,8 @@ olp_template *olx_template_default_klarna(void)
     t->parts[0].len = t->parts[0].text ? strlen(t->parts[0].text) : 0;
     t->parts[1].kind = P_PATH;
     t->n = 2;
-    if (!t->parts[0].text) {
+    t->source = olp_strdup("Bad value: {path}");
+    if (!t->parts[0].text || !t->source) {
         olx_template_free(t);
         return NULL;
     }

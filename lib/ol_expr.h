@@ -170,9 +170,10 @@ int olx_link(olx_parser *p);
 
 /* ---- building blocks for rulefile.c ------------------------------------- */
 
-olp_path *olx_path_root(void);                   /* $ */
-olp_template *olx_template_default_klarna(void); /* "Bad value: {path}" */
-int olx_path_has_wildcards(const olp_path *p);   /* [*] or [?()] */
+olp_path *olx_path_root(void);                          /* $ */
+olp_template *olx_template_default_klarna(void);        /* "Bad value: {path}" */
+const char *olx_template_source(const olp_template *t); /* as written; "" for NULL */
+int olx_path_has_wildcards(const olp_path *p);          /* [*] or [?()] */
 int olx_path_has_filters(const olp_path *p);
 int olx_is_function(const char *name, size_t len);
 const olx_table *olx_find_table(const olx_parser *p, const char *name, size_t len);

@@ -264,7 +264,8 @@ typedef struct olp_rule {
     char *explain;
     char *file; /* where the rule was defined */
     int line;
-    int disabled; /* set by ol_ruleset_disable */
+    int disabled;      /* set by ol_ruleset_disable */
+    ol_rule_info info; /* the public view: points into this rule */
     /* An ordinary rule that reads nothing of the body (only the context and
      * the kind, at $): it is about the request, and runs even when the body
      * cannot be read, so that NOT_FOUND answers before BAD_REQUEST. */

@@ -22,7 +22,8 @@
  *
  * Thread safety (in the manner of PCRE2's MULTITHREADING section)
  *  - An ol_ruleset is built and configured by one thread (ol_ruleset_new,
- *    ol_ruleset_add_file, ol_ruleset_add_buffer, ol_ruleset_disable). Once
+ *    ol_ruleset_add_file, ol_ruleset_add_buffer, ol_ruleset_disable,
+ *    ol_ruleset_set_severity). Once
  *    configured it is never changed by a check, and any number of threads
  *    may check with it at the same time.
  *  - An ol_report belongs to the thread that holds it.
@@ -145,6 +146,11 @@ typedef struct ol_options {
 /** Fill opts with the defaults. Returns OL_EINVAL for an unknown version. */
 OL_EXTERN int ol_options_init(ol_options *opts, unsigned int version);
 
+typedef enum ol_severity { OL_SEVERITY_ERROR = 0, OL_SEVERITY_WARNING = 1 } ol_severity;
+
+/** "error" or "warning". */
+OL_EXTERN const char *ol_severity_name(ol_severity severity);
+
 /** A compiled rule table. Opaque. */
 typedef struct ol_ruleset ol_ruleset;
 
@@ -171,6 +177,47 @@ OL_EXTERN int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char
 
 /** Switch a rule off by id. Returns OL_ENOTFOUND when no rule has that id. */
 OL_EXTERN int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err);
+
+/**
+ * Change a rule's severity (a project that counts a warning as an error, or
+ * the reverse). Like ol_ruleset_disable, configuration: before any check.
+ * Returns OL_ENOTFOUND when no rule has that id, OL_EINVAL for a severity
+ * that is not one.
+ */
+OL_EXTERN int ol_ruleset_set_severity(ol_ruleset *rs, const char *rule_id,
+                                      ol_severity severity, ol_error_t *err);
+
+/**
+ * What a ruleset holds about one rule: for listings (orderlint --list-rules),
+ * SARIF rule metadata, documentation. Every pointer is borrowed from the
+ * ruleset and valid until ol_ruleset_free(); the strings are never NULL.
+ * Members may be added at the end in later versions: never allocate or copy
+ * one by value.
+ */
+typedef struct ol_rule_info {
+    const char *id;             /* "order.amount-sum" */
+    ol_severity severity;       /* as configured (ol_ruleset_set_severity) */
+    int enabled;                /* 0 once ol_ruleset_disable() switched it off */
+    unsigned int kinds;         /* bit (1u << kind) for each ol_kind it applies to */
+    const char *error_code;     /* Klarna's error_code, "BAD_VALUE" */
+    int http_status;            /* 400, 403, 404 or 409 */
+    const char *klarna_message; /* Klarna's message as a template, "Bad value: {path}" */
+    const char *message;        /* orderlint's own message, as a template; "" none */
+    const char *hint;           /* how to fix it, as a template; "" none */
+    const char *explanation;    /* why the rule exists; "" none */
+    const char *file;           /* where it was defined: a rule file's name */
+    int line;                   /* 1-based line of its `rule` there */
+} ol_rule_info;
+
+/** Number of rules in the ruleset, in the order they were loaded. */
+OL_EXTERN size_t ol_ruleset_rule_count(const ol_ruleset *rs);
+
+/** The i-th rule (borrowed), or NULL when i is out of range. */
+OL_EXTERN const ol_rule_info *ol_ruleset_rule(const ol_ruleset *rs, size_t i);
+
+/** The rule with that id (borrowed), or NULL when there is none. */
+OL_EXTERN const ol_rule_info *ol_ruleset_find_rule(const ol_ruleset *rs,
+                                                   const char *rule_id);
 
 /** Free a ruleset. NULL is a no-op. Reports made with it stay valid (they own their
  * strings). */
@@ -257,11 +304,6 @@ OL_EXTERN int ol_session_merge(json_t **out, const ol_ruleset *rs, const json_t 
 /* ------------------------------------------------------------------------ */
 /* Reports and findings                                                      */
 /* ------------------------------------------------------------------------ */
-
-typedef enum ol_severity { OL_SEVERITY_ERROR = 0, OL_SEVERITY_WARNING = 1 } ol_severity;
-
-/** "error" or "warning". */
-OL_EXTERN const char *ol_severity_name(ol_severity severity);
 
 /**
  * One finding. Every pointer member is borrowed from the report and valid

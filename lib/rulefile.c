@@ -627,6 +627,25 @@ static int reads_body(const olp_rule *r)
            olp_expr_reads_payload(r->assertion);
 }
 
+/* The public view of r (ol_ruleset_rule): borrowed pointers, "" for none. */
+static void fill_info(olp_rule *r)
+{
+    ol_rule_info *info = &r->info;
+
+    info->id = r->id;
+    info->severity = r->severity;
+    info->enabled = !r->disabled;
+    info->kinds = r->kinds;
+    info->error_code = r->code;
+    info->http_status = r->http;
+    info->klarna_message = olx_template_source(r->klarna);
+    info->message = olx_template_source(r->message);
+    info->hint = olx_template_source(r->hint);
+    info->explanation = r->explain ? r->explain : "";
+    info->file = r->file;
+    info->line = r->line;
+}
+
 static void apply_defaults(loader *l, olp_rule *r)
 {
     if (!r->http)
@@ -644,6 +663,8 @@ static void apply_defaults(loader *l, olp_rule *r)
             push_path(l, &r->at, &r->nat, root);
     }
     r->about_request = !r->builtin && !reads_body(r);
+    if (!l->p.status)
+        fill_info(r);
 }
 
 static void parse_rule(loader *l)

@@ -159,22 +159,79 @@ int ol_ruleset_add_file(ol_ruleset *rs, const char *path, ol_error_t *err)
     return rc;
 }
 
-int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err)
+/* ---- the rules, one by one ---------------------------------------------- */
+
+static olp_rule *rule_by_id(const ol_ruleset *rs, const char *rule_id)
 {
     size_t i;
 
+    for (i = 0; i < rs->book.nrules; i++) {
+        if (strcmp(rs->book.rules[i]->id, rule_id) == 0)
+            return rs->book.rules[i];
+    }
+    return NULL;
+}
+
+/* The rule a configuring call names, or NULL with the error set. */
+static olp_rule *rule_to_configure(ol_ruleset *rs, const char *rule_id, const char *fn,
+                                   ol_error_t *err, int *rc)
+{
+    olp_rule *r;
+
     if (!rs || !rule_id) {
-        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_ruleset_disable: bad argument");
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "%s: bad argument", fn);
+        *rc = OL_EINVAL;
+        return NULL;
+    }
+    r = rule_by_id(rs, rule_id);
+    if (!r) {
+        olp_error_set(err, OL_ENOTFOUND, "", 0, 0, 0, "no rule has the id '%s'", rule_id);
+        *rc = OL_ENOTFOUND;
+    }
+    return r;
+}
+
+int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err)
+{
+    int rc = OL_OK;
+    olp_rule *r = rule_to_configure(rs, rule_id, "ol_ruleset_disable", err, &rc);
+
+    if (r) {
+        r->disabled = 1;
+        r->info.enabled = 0;
+    }
+    return rc;
+}
+
+int ol_ruleset_set_severity(ol_ruleset *rs, const char *rule_id, ol_severity severity,
+                            ol_error_t *err)
+{
+    int rc = OL_OK;
+    olp_rule *r;
+
+    if (severity != OL_SEVERITY_ERROR && severity != OL_SEVERITY_WARNING) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "ol_ruleset_set_severity: bad severity");
         return OL_EINVAL;
     }
-    for (i = 0; i < rs->book.nrules; i++) {
-        if (strcmp(rs->book.rules[i]->id, rule_id) == 0) {
-            rs->book.rules[i]->disabled = 1;
-            return OL_OK;
-        }
-    }
-    olp_error_set(err, OL_ENOTFOUND, "", 0, 0, 0, "no rule has the id '%s'", rule_id);
-    return OL_ENOTFOUND;
+    r = rule_to_configure(rs, rule_id, "ol_ruleset_set_severity", err, &rc);
+    if (r)
+        r->severity = r->info.severity = severity;
+    return rc;
+}
+
+size_t ol_ruleset_rule_count(const ol_ruleset *rs) { return rs ? rs->book.nrules : 0; }
+
+const ol_rule_info *ol_ruleset_rule(const ol_ruleset *rs, size_t i)
+{
+    return rs && i < rs->book.nrules ? &rs->book.rules[i]->info : NULL;
+}
+
+const ol_rule_info *ol_ruleset_find_rule(const ol_ruleset *rs, const char *rule_id)
+{
+    const olp_rule *r = rs && rule_id ? rule_by_id(rs, rule_id) : NULL;
+
+    return r ? &r->info : NULL;
 }
 
 void ol_ruleset_free(ol_ruleset *rs)

@@ -265,6 +265,75 @@ START_TEST(test_not_found_wins)
 }
 END_TEST
 
+START_TEST(test_rule_info_describes_each_rule)
+{
+    const ol_rule_info *info;
+    size_t i, n = ol_ruleset_rule_count(rs);
+
+    ck_assert_uint_eq(n, 15); /* 8 events and 7 rules */
+    for (i = 0; i < n; i++)
+        ck_assert_ptr_nonnull(ol_ruleset_rule(rs, i));
+    ck_assert_ptr_null(ol_ruleset_rule(rs, n));
+    info = ol_ruleset_rule(rs, 13);
+    ck_assert_str_eq(info->id, "t.name-warning");
+    ck_assert_ptr_eq(ol_ruleset_find_rule(rs, "t.name-warning"), info);
+    ck_assert_int_eq(info->severity, OL_SEVERITY_WARNING);
+    ck_assert(info->enabled);
+    ck_assert_uint_eq(info->kinds, (1u << OL_KIND_COUNT_) - 1);
+    ck_assert_str_eq(info->error_code, "BAD_VALUE");
+    ck_assert_int_eq(info->http_status, 400);
+    ck_assert_str_eq(info->klarna_message,
+                     "Bad value: {path} (size must be between 0 and 3)");
+    ck_assert_str_eq(info->message, "{len(@)} characters");
+    ck_assert_str_eq(info->hint, "shorten it");
+    ck_assert_str_eq(info->explanation, "x");
+    ck_assert_str_eq(info->file, "rules");
+    ck_assert_int_eq(info->line, 14);
+    /* defaults: the klarna message and the HTTP status of NOT_FOUND */
+    info = ol_ruleset_find_rule(rs, "t.required");
+    ck_assert_uint_eq(info->kinds, 1u << OL_KIND_CREATE_SESSION);
+    ck_assert_str_eq(info->klarna_message, "Bad value: {path}");
+    ck_assert_str_eq(info->hint, "");
+    ck_assert_int_eq(ol_ruleset_find_rule(rs, "t.missing-id")->http_status, 404);
+    ck_assert_ptr_null(ol_ruleset_find_rule(rs, "no.such-rule"));
+    ck_assert_ptr_null(ol_ruleset_find_rule(NULL, "t.required"));
+    ck_assert_uint_eq(ol_ruleset_rule_count(NULL), 0);
+    ck_assert_int_eq(ol_ruleset_disable(rs, "t.required", NULL), OL_OK);
+    ck_assert(!info->enabled);
+}
+END_TEST
+
+START_TEST(test_set_severity_changes_the_verdict)
+{
+    ol_error_t err = OL_ERROR_INIT;
+    ol_report *r;
+
+    ck_assert_int_eq(ol_ruleset_set_severity(rs, "t.required", OL_SEVERITY_WARNING, &err),
+                     OL_OK);
+    ck_assert_int_eq(ol_ruleset_find_rule(rs, "t.required")->severity,
+                     OL_SEVERITY_WARNING);
+    r = check("{}");
+    ck_assert_uint_eq(ol_report_count(r), 1);
+    ck_assert_int_eq(ol_report_get(r, 0)->severity, OL_SEVERITY_WARNING);
+    ck_assert(ol_report_valid(r));
+    ol_report_free(r);
+    ck_assert_int_eq(
+        ol_ruleset_set_severity(rs, "t.name-warning", OL_SEVERITY_ERROR, &err), OL_OK);
+    r = check("{\"amount\": 0, \"lines\": [{\"qty\": 0, \"price\": 1, \"total\": 0, "
+              "\"name\": \"long\"}]}");
+    ck_assert(!ol_report_valid(r));
+    ck_assert_str_eq(ol_report_message(r, 0),
+                     "Bad value: lines[0].name (size must be between 0 and 3)");
+    ol_report_free(r);
+    ck_assert_int_eq(ol_ruleset_set_severity(rs, "no.such-rule", OL_SEVERITY_ERROR, &err),
+                     OL_ENOTFOUND);
+    ck_assert_int_eq(ol_ruleset_set_severity(rs, "t.required", (ol_severity)7, NULL),
+                     OL_EINVAL);
+    ck_assert_int_eq(ol_ruleset_set_severity(NULL, "t.required", OL_SEVERITY_ERROR, NULL),
+                     OL_EINVAL);
+}
+END_TEST
+
 /* ---- the text ------------------------------------------------------------ */
 
 /* A syntax error is placed where the token that could not be taken starts
@@ -903,6 +972,8 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_disable_by_id);
     tcase_add_test(tc, test_warning_keeps_document_valid);
     tcase_add_test(tc, test_not_found_wins);
+    tcase_add_test(tc, test_rule_info_describes_each_rule);
+    tcase_add_test(tc, test_set_severity_changes_the_verdict);
     suite_add_tcase(s, tc);
     tc = tcase_create("text");
     tcase_add_checked_fixture(tc, setup, teardown);
