@@ -4,7 +4,8 @@
 #   1. build with warnings as errors, make check, make distcheck;
 #   2. build with ASan + UBSan (every finding fatal), make check, where
 #      Check does not fork and leaks are errors (see tests/Makefile.am);
-#   3. build with TSan and run the threads suite (a shared ruleset).
+#   3. build with TSan and run the threads suite (a shared ruleset), and
+#      orderlint --jobs=4 over the corpus.
 # Each build has its own directory under _build/.
 set -eu
 
@@ -41,8 +42,9 @@ check() {
     done
 }
 
-# clang-format: tests/check-format.sh checks the sources against .clang-format.
-sh build-aux/deps.sh clang-format
+# clang-format: tests/check-format.sh checks the sources against .clang-format;
+# python3, parallel and time: tests/jobs-test.sh (JSON, GNU parallel, max RSS).
+sh build-aux/deps.sh clang-format python3 parallel time
 ./autogen.sh
 
 build _build/werror --enable-werror
@@ -71,6 +73,16 @@ make -C _build/tsan/lib -s -j"$jobs"
 make -C _build/tsan/tests -s -j"$jobs" check_orderlint
 (cd _build/tsan/tests && CK_FORK=no CK_RUN_SUITE=threads TSAN_OPTIONS=halt_on_error=1 \
     ./check_orderlint)
+# And the command line's worker threads: the corpus directory on four
+# jobs, which must also say exactly what one job says.
+echo "== ThreadSanitizer: orderlint --jobs=4 over corpus/ (_build/tsan)"
+make -C _build/tsan/cli -s -j"$jobs"
+TSAN_OPTIONS=halt_on_error=1 _build/tsan/cli/orderlint --format=json --jobs=4 corpus \
+    >_build/tsan/jobs4.json || [ $? -eq 1 ]
+TSAN_OPTIONS=halt_on_error=1 _build/tsan/cli/orderlint --format=json --jobs=1 corpus \
+    >_build/tsan/jobs1.json || [ $? -eq 1 ]
+cmp _build/tsan/jobs1.json _build/tsan/jobs4.json
+echo "$(($(wc -l <_build/tsan/jobs4.json) - 1)) documents, the same on 1 and 4 jobs, no race reported"
 
 echo
-echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan, TSan on the threads suite)"
+echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan, TSan on the threads suite and --jobs)"

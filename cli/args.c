@@ -2,12 +2,15 @@
  * args.c: the command line (DESIGN.md, "The command line") and the check
  * context it describes.
  */
+#define _POSIX_C_SOURCE 200809L /* sysconf */
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -18,6 +21,7 @@ enum {
     OPT_NDJSON,
     OPT_STRICT,
     OPT_JOBS,
+    OPT_NO_PROGRESS,
     OPT_SESSION,
     OPT_AUTHORIZED,
     OPT_ORDER,
@@ -41,6 +45,7 @@ static const struct option long_options[] = {
     {"ndjson", no_argument, NULL, OPT_NDJSON},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"jobs", required_argument, NULL, OPT_JOBS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"session", required_argument, NULL, OPT_SESSION},
     {"authorized", required_argument, NULL, OPT_AUTHORIZED},
     {"order", required_argument, NULL, OPT_ORDER},
@@ -87,8 +92,10 @@ static const char usage_text[] =
     "                          json: one object per document, then a summary\n"
     "                          klarna: Klarna's error body per rejected document\n"
     "      --strict            warnings make the exit status 1 too\n"
-    "      --jobs=N            accepted (1 to 1024); documents are checked one\n"
-    "                          at a time for now\n"
+    "      --jobs=N            check on N threads (1 to 1024; default: the\n"
+    "                          number of processors); results stay in input order\n"
+    "      --no-progress       no progress line (there is one on stderr when\n"
+    "                          stderr is a terminal)\n"
     "      --help              display this help and exit\n"
     "      --version           output version information and exit\n"
     "\n"
@@ -245,6 +252,9 @@ static int one_option(cli_options *o, int c, char *arg)
         return CLI_CONTINUE;
     case OPT_JOBS:
         return parse_jobs(o, arg);
+    case OPT_NO_PROGRESS:
+        o->progress = 0;
+        return CLI_CONTINUE;
     case OPT_RULES:
         o->rule_files[o->nrule_files++] = arg;
         return CLI_CONTINUE;
@@ -279,6 +289,14 @@ static int bad_option(int c, char **argv)
     return usage_error();
 }
 
+/* One job per processor online, as many as --jobs accepts at most. */
+static long default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : n;
+}
+
 static int init_options(cli_options *o, int argc)
 {
     static const ol_context ctx = OL_CONTEXT_INIT;
@@ -286,7 +304,8 @@ static int init_options(cli_options *o, int argc)
     memset(o, 0, sizeof(*o));
     o->kind = OL_KIND_CREATE_SESSION;
     o->format = CLI_FORMAT_TEXT;
-    o->jobs = 1;
+    o->jobs = default_jobs();
+    o->progress = 1;
     o->ctx = ctx;
     /* --rules and --disable take at most one argument each. */
     o->rule_files = calloc((size_t)argc, sizeof(*o->rule_files));

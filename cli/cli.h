@@ -6,6 +6,8 @@
  *   args.c       the command line and the check context it describes
  *   rfc3339.c    RFC 3339 times to seconds since the epoch
  *   input.c      operands: files, directories, standard input, NDJSON
+ *   jobs.c       checking documents, at once or on worker threads
+ *   progress.c   the progress line on a terminal
  *   output.c     the text, json and klarna formats and the summary
  */
 #ifndef OL_CLI_H
@@ -15,6 +17,12 @@
 #include <stdint.h>
 
 #include "orderlint.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
 
 /* Exit statuses: the command-line contract of DESIGN.md. */
 #define CLI_EXIT_CLEAN 0    /* no document has an error */
@@ -35,9 +43,10 @@ typedef enum cli_format {
 typedef struct cli_options {
     ol_kind kind;
     cli_format format;
-    int ndjson; /* --ndjson: every input holds one document per line */
-    int strict; /* --strict: warnings count as errors for the exit status */
-    long jobs;  /* --jobs=N: validated; documents are still checked in order */
+    int ndjson;   /* --ndjson: every input holds one document per line */
+    int strict;   /* --strict: warnings count as errors for the exit status */
+    long jobs;    /* --jobs=N: threads that check; 1 checks on the main thread */
+    int progress; /* 0: --no-progress; 1: on a terminal (the default) */
     const char **rule_files;
     size_t nrule_files;
     const char **disabled;
@@ -50,7 +59,21 @@ typedef struct cli_options {
     ol_context ctx; /* borrows the members above */
 } cli_options;
 
-/* State of a run: the counts for the summary and whether the tool failed. */
+/* The progress line (progress.c); the writer's alone. */
+typedef struct cli_progress {
+    int on;         /* stderr is a terminal and --no-progress was not given */
+    int shown;      /* the line is on the screen now */
+    int stdout_tty; /* the results go to a terminal too */
+    double start;   /* seconds, CLOCK_MONOTONIC */
+    double last;    /* when the line was last drawn */
+    double total;   /* bytes of input, when known; else 0 */
+    double bytes;   /* bytes of the documents reported so far */
+    size_t documents;
+} cli_progress;
+
+/* State of a run: the counts for the summary and whether the tool failed.
+ * Everything here but pool is changed by one thread only: the writer
+ * (jobs.c), or the main thread with one job. */
 typedef struct cli_run {
     const cli_options *opts;
     const ol_ruleset *rs;
@@ -61,7 +84,18 @@ typedef struct cli_run {
     json_t *by_error_code; /* error_code -> number of rejected documents */
     json_t *by_rule;       /* rule id -> number of findings */
     int trouble;           /* nonzero: something could not be done, exit 2 */
+    cli_progress progress;
+    struct cli_pool *pool; /* the worker threads; NULL with one job */
 } cli_run;
+
+/* A document as the reader found it. */
+typedef struct cli_doc_in {
+    const char *source; /* the file name as given, or "<stdin>" */
+    size_t number;      /* 1-based within its source */
+    size_t first_line;  /* physical line of the source where it starts */
+    ol_kind kind;       /* what to check it as */
+    size_t bytes;       /* bytes of input it stands for (the progress line) */
+} cli_doc_in;
 
 /* One checked document, as the formats see it. */
 typedef struct cli_doc {
@@ -83,18 +117,38 @@ int cli_parse_rfc3339(const char *s, int64_t *out);
 
 /* input.c */
 void cli_check_operand(cli_run *run, const char *operand);
+/* Bytes in the operands when all of them are regular files (or stdin is
+ * one), for the progress line's percentage; else 0. */
+double cli_input_size(const cli_options *o);
+
+/* jobs.c: with jobs > 1, start the threads (0, or -1 when they cannot be). */
+int cli_jobs_start(cli_run *run, long jobs);
+/* Wait until every document submitted is reported; stop the threads. */
+void cli_jobs_finish(cli_run *run);
+/* Check the document (*buf)[0..len) and report it, now or, with threads,
+ * once the documents before it are reported. *buf and *cap may come back
+ * as another buffer (realloc-able, possibly NULL): the caller reuses or
+ * frees what it gets back. */
+void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len);
+/* The reader's trouble ("FILE: No such file"), reported at its place among
+ * the documents; the run will exit 2. */
+void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* progress.c */
+void cli_progress_start(cli_run *run, double total_bytes);
+void cli_progress_advance(cli_run *run, size_t bytes);
+/* Take the line off the screen before a message on stderr. */
+void cli_progress_clear(cli_run *run);
+/* The same when the results go to the same terminal. */
+void cli_progress_clear_for_stdout(cli_run *run);
+/* Off the screen at the end of the run: the summary says the rest. */
+void cli_progress_end(cli_run *run);
 
 /* output.c */
 int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs);
 void cli_run_free(cli_run *run);
 void cli_report_document(cli_run *run, const cli_doc *doc);
 void cli_report_summary(cli_run *run);
-
-#if defined(__GNUC__)
-#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define CLI_PRINTF(f, a)
-#endif
 
 /* "orderlint: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);

@@ -1,8 +1,8 @@
 /*
  * input.c: the operands. A file is read whole and checked as one document,
  * or streamed line by line when it is NDJSON; a directory is searched for
- * such files;
- * "-" is standard input. Documents are checked and reported in input order.
+ * such files; "-" is standard input. The documents go to cli_submit
+ * (jobs.c), which reports them in input order.
  */
 #define _POSIX_C_SOURCE 200809L /* lstat, opendir */
 
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -79,30 +80,11 @@ static int read_all(FILE *f, text *t)
 
 /* ---- checking ------------------------------------------------------------ */
 
-static void check_document(cli_run *run, const char *source, size_t number,
-                           size_t first_line, const char *json, size_t len)
+/* What a file is checked as. */
+static ol_kind kind_of(const cli_run *run, const char *source)
 {
-    ol_error_t err = OL_ERROR_INIT;
-    ol_report *report;
-    cli_doc doc;
-    int rc;
-
-    rc = ol_check_buffer(&report, run->rs, run->opts->kind, json, len, &run->opts->ctx,
-                         &err);
-    if (rc != OL_OK) {
-        cli_fail(run, "%s: document %zu could not be checked: %s", source, number,
-                 err.text[0] ? err.text : ol_strerror(rc));
-        return;
-    }
-    doc.source = source;
-    doc.number = number;
-    doc.first_line = first_line;
-    doc.kind = run->opts->kind;
-    doc.text = json;
-    doc.len = len;
-    doc.report = report;
-    cli_report_document(run, &doc);
-    ol_report_free(report);
+    (void)source;
+    return run->opts->kind;
 }
 
 /* JSON's whitespace (RFC 8259): a line of only these is not a document. */
@@ -116,45 +98,62 @@ static int is_blank(const char *s, size_t n)
 }
 
 /* One document per line; "\r\n" ends a line too. The input is streamed:
- * one line in memory at a time, whatever the number of documents, and
- * each result is out before the next line is read. */
-static void check_ndjson(cli_run *run, FILE *f, const char *source)
+ * a few lines in memory at a time (jobs.c), whatever the number of
+ * documents. With one job each result is out before the next line is read
+ * when the input is not a file (a filter in a pipeline); jobs.c does the
+ * same with more. */
+static void check_ndjson(cli_run *run, FILE *f, const char *source, int interactive)
 {
     char *buf = NULL;
-    size_t cap = 0, line = 0, number = 0;
+    size_t cap = 0, line = 0;
+    cli_doc_in in = {source, 0, 0, kind_of(run, source), 0};
     ssize_t got;
 
     errno = 0;
     while ((got = getline(&buf, &cap, f)) >= 0) {
         size_t n = (size_t)got;
         line++;
+        in.bytes += n;
         if (n > 0 && buf[n - 1] == '\n')
             n--;
         if (n > 0 && buf[n - 1] == '\r')
             n--;
         if (is_blank(buf, n))
             continue;
-        check_document(run, source, ++number, line, buf, n);
-        /* a filter in a pipeline: each result out before the next line */
-        fflush(stdout);
+        in.number++;
+        in.first_line = line;
+        cli_submit(run, &in, &buf, &cap, n);
+        in.bytes = 0;
+        if (interactive && !run->pool)
+            fflush(stdout);
     }
     if (ferror(f) || (errno == ENOMEM && !feof(f)))
-        cli_fail(run, "%s: %s", source, strerror(errno ? errno : EIO));
+        cli_input_fail(run, "%s: %s", source, strerror(errno ? errno : EIO));
     free(buf);
+}
+
+static int is_regular(FILE *f)
+{
+    struct stat st;
+
+    return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static void check_stream(cli_run *run, FILE *f, const char *source, int ndjson)
 {
     text t = {NULL, 0, 0};
+    cli_doc_in in = {source, 1, 1, kind_of(run, source), 0};
 
     if (ndjson) {
-        check_ndjson(run, f, source);
+        check_ndjson(run, f, source, !is_regular(f));
         return;
     }
-    if (read_all(f, &t) != 0)
-        cli_fail(run, "%s: %s", source, strerror(errno));
-    else
-        check_document(run, source, 1, 1, t.data, t.len);
+    if (read_all(f, &t) != 0) {
+        cli_input_fail(run, "%s: %s", source, strerror(errno));
+    } else {
+        in.bytes = t.len;
+        cli_submit(run, &in, &t.data, &t.cap, t.len);
+    }
     free(t.data);
 }
 
@@ -175,7 +174,7 @@ static void check_file(cli_run *run, const char *path)
     FILE *f = fopen(path, "rb");
 
     if (!f) {
-        cli_fail(run, "%s: %s", path, strerror(errno));
+        cli_input_fail(run, "%s: %s", path, strerror(errno));
         return;
     }
     check_stream(run, f, path, run->opts->ndjson || is_ndjson_name(path));
@@ -231,13 +230,13 @@ static enum entry entry_kind(cli_run *run, const char *path, const char *name)
     int is_link;
 
     if (lstat(path, &st) != 0) {
-        cli_fail(run, "%s: %s", path, strerror(errno));
+        cli_input_fail(run, "%s: %s", path, strerror(errno));
         return ENTRY_SKIP;
     }
     is_link = S_ISLNK(st.st_mode);
     if (is_link && stat(path, &st) != 0) {
         if (is_payload_name(name)) /* a payload we cannot read */
-            cli_fail(run, "%s: %s", path, strerror(errno));
+            cli_input_fail(run, "%s: %s", path, strerror(errno));
         return ENTRY_SKIP;
     }
     if (S_ISDIR(st.st_mode))
@@ -255,7 +254,7 @@ static void collect_entry(cli_run *run, char *path, const char *name, names *out
     case ENTRY_PAYLOAD:
         if (names_add(out, path) == 0)
             return; /* the list owns path now */
-        cli_fail(run, "out of memory");
+        cli_input_fail(run, "out of memory");
         break;
     case ENTRY_SKIP:
         break;
@@ -269,7 +268,7 @@ static void collect_dir(cli_run *run, const char *dir, names *out)
     struct dirent *e;
 
     if (!d) {
-        cli_fail(run, "%s: %s", dir, strerror(errno));
+        cli_input_fail(run, "%s: %s", dir, strerror(errno));
         return;
     }
     for (;;) {
@@ -279,14 +278,14 @@ static void collect_dir(cli_run *run, const char *dir, names *out)
         e = readdir(d);
         if (!e) {
             if (errno != 0)
-                cli_fail(run, "%s: %s", dir, strerror(errno));
+                cli_input_fail(run, "%s: %s", dir, strerror(errno));
             break;
         }
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         path = join_path(dir, e->d_name);
         if (!path) {
-            cli_fail(run, "out of memory");
+            cli_input_fail(run, "out of memory");
             break;
         }
         collect_entry(run, path, e->d_name, out);
@@ -322,9 +321,35 @@ void cli_check_operand(cli_run *run, const char *operand)
     if (strcmp(operand, "-") == 0)
         check_stream(run, stdin, STDIN_NAME, run->opts->ndjson);
     else if (stat(operand, &st) != 0)
-        cli_fail(run, "%s: %s", operand, strerror(errno));
+        cli_input_fail(run, "%s: %s", operand, strerror(errno));
     else if (S_ISDIR(st.st_mode))
         check_dir(run, operand);
     else
         check_file(run, operand);
+}
+
+/* The size of one operand when it is a regular file, else -1. */
+static double operand_size(const char *operand)
+{
+    struct stat st;
+    int rc = strcmp(operand, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(operand, &st);
+
+    return rc == 0 && S_ISREG(st.st_mode) ? (double)st.st_size : -1;
+}
+
+double cli_input_size(const cli_options *o)
+{
+    double total = 0;
+    size_t i;
+
+    if (o->noperands == 0)
+        return operand_size("-") > 0 ? operand_size("-") : 0;
+    for (i = 0; i < o->noperands; i++) {
+        double n = operand_size(o->operands[i]);
+
+        if (n < 0)
+            return 0; /* a directory or a pipe: not known in advance */
+        total += n;
+    }
+    return total;
 }

@@ -140,8 +140,14 @@ static int run_checks(const cli_options *o)
     if (cli_run_init(&run, o, rs) != 0) {
         cli_error("out of memory");
         status = CLI_EXIT_TROUBLE;
+    } else if (cli_jobs_start(&run, o->jobs) != 0) {
+        cli_error("cannot start %ld threads", o->jobs);
+        status = CLI_EXIT_TROUBLE;
     } else {
+        cli_progress_start(&run, cli_input_size(o));
         check_operands(&run, o);
+        cli_jobs_finish(&run);
+        cli_progress_end(&run);
         cli_report_summary(&run);
         status = exit_status(&run, o);
     }

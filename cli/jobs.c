@@ -1,0 +1,415 @@
+/*
+ * jobs.c: checking documents, at once or on worker threads (--jobs=N).
+ *
+ * With one job, cli_submit checks a document and reports it before it
+ * returns. With more, the documents pass through a ring of slots in input
+ * order:
+ *
+ *   reader (main thread)  fills the next FREE slot, marks it READY
+ *   N workers             take READY slots in turn, check them, mark them DONE
+ *   one writer            reports the slots in order as each becomes DONE,
+ *                         then marks it FREE again
+ *
+ * so the results come out in input order whatever the order the checks end
+ * in, the reader is held back when the writer is behind (memory stays at the
+ * ring's slots, whatever the length of the input), and all of the run's
+ * counting and output happens on the writer thread. The reader's own
+ * troubles (an unreadable file) go through the ring too, as message slots,
+ * so that they are reported at their place among the results.
+ *
+ * The slots keep their buffers: the reader hands over the buffer it read a
+ * document into and takes back the slot's previous one, so that once the
+ * ring is warm a document costs no allocation and no copy here.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Slots per worker: enough that a worker finds the next document ready
+ * while the writer is still reporting an earlier, slower one. */
+#define SLOTS_PER_JOB 8
+
+typedef enum slot_state {
+    SLOT_FREE,     /* the reader may fill it */
+    SLOT_READY,    /* a document waits for a worker */
+    SLOT_CHECKING, /* a worker holds it */
+    SLOT_DONE      /* checked (or a message): the writer may report it */
+} slot_state;
+
+typedef struct slot {
+    slot_state state;
+    size_t seq;     /* its place in the sequence, while not FREE */
+    int is_message; /* the reader's trouble, text is the message */
+    char *text;     /* the document's bytes, or the message; owned */
+    size_t len, cap;
+    char *source; /* a copy of cli_doc_in.source; owned */
+    size_t source_cap;
+    cli_doc_in in; /* in.source points to source */
+    int rc;        /* of ol_check_buffer */
+    ol_error_t err;
+    ol_report *report;
+} slot;
+
+struct cli_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t to_check; /* a slot became READY, or the input ended */
+    pthread_cond_t to_write; /* a slot became DONE, or the input ended */
+    pthread_cond_t freed;    /* a slot became FREE */
+    slot *slots;
+    size_t nslots;
+    /* Sequence numbers of the next slot to fill, to check and to write;
+     * slot i of the sequence is slots[i % nslots]. */
+    size_t next_fill, next_check, next_write;
+    int input_ended;
+    pthread_t *workers;
+    size_t nworkers;
+    pthread_t writer;
+    int writer_started;
+    int lost_message; /* a message could not be stored (the reader's only) */
+    cli_run *run;
+};
+
+/* ---- one document, checked and reported ---------------------------------- */
+
+static ol_report *check_text(const cli_run *run, const cli_doc_in *in, const char *text,
+                             size_t len, int *rc, ol_error_t *err)
+{
+    ol_report *report = NULL;
+
+    *rc = ol_check_buffer(&report, run->rs, in->kind, text, len, &run->opts->ctx, err);
+    return report;
+}
+
+/* Report a checked document, and free its report. */
+static void report_result(cli_run *run, const cli_doc_in *in, const char *text,
+                          size_t len, int rc, const ol_error_t *err, ol_report *report)
+{
+    cli_doc doc;
+
+    if (rc != OL_OK) {
+        cli_progress_clear(run);
+        cli_fail(run, "%s: document %zu could not be checked: %s", in->source, in->number,
+                 err->text[0] ? err->text : ol_strerror(rc));
+    } else {
+        cli_progress_clear_for_stdout(run);
+        doc.source = in->source;
+        doc.number = in->number;
+        doc.first_line = in->first_line;
+        doc.kind = in->kind;
+        doc.text = text;
+        doc.len = len;
+        doc.report = report;
+        cli_report_document(run, &doc);
+    }
+    ol_report_free(report);
+    cli_progress_advance(run, in->bytes);
+}
+
+/* ---- the ring -------------------------------------------------------------- */
+
+static slot *slot_of(struct cli_pool *p, size_t seq)
+{
+    return &p->slots[seq % p->nslots];
+}
+
+/* A worker: check READY slots, in sequence order, until the input ends. */
+static void *worker_main(void *arg)
+{
+    struct cli_pool *p = arg;
+
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        size_t seq;
+        slot *s;
+
+        if (p->next_check == p->next_fill) {
+            if (p->input_ended)
+                break;
+            pthread_cond_wait(&p->to_check, &p->lock);
+            continue;
+        }
+        seq = p->next_check++;
+        s = slot_of(p, seq);
+        /* A message has nothing to check; it may even be written and its
+         * slot filled again for a later place in the sequence. */
+        if (s->state != SLOT_READY || s->seq != seq)
+            continue;
+        s->state = SLOT_CHECKING;
+        pthread_mutex_unlock(&p->lock);
+        memset(&s->err, 0, sizeof(s->err));
+        s->report = check_text(p->run, &s->in, s->text, s->len, &s->rc, &s->err);
+        pthread_mutex_lock(&p->lock);
+        s->state = SLOT_DONE;
+        pthread_cond_signal(&p->to_write);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+static void write_slot(cli_run *run, slot *s)
+{
+    if (s->is_message) {
+        cli_progress_clear(run);
+        cli_fail(run, "%s", s->text);
+    } else
+        report_result(run, &s->in, s->text, s->len, s->rc, &s->err, s->report);
+    s->report = NULL;
+}
+
+/* The writer: report slots in sequence order as they are DONE. Before it
+ * waits it flushes what it wrote, so that a filter in a pipeline hands on
+ * each result as soon as the ones before it are out. */
+static void *writer_main(void *arg)
+{
+    struct cli_pool *p = arg;
+    int unflushed = 0;
+
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        slot *s = slot_of(p, p->next_write);
+
+        if (p->next_write == p->next_fill || s->state != SLOT_DONE) {
+            if (p->next_write == p->next_fill && p->input_ended)
+                break;
+            if (unflushed) {
+                pthread_mutex_unlock(&p->lock);
+                fflush(stdout);
+                pthread_mutex_lock(&p->lock);
+                unflushed = 0;
+                continue; /* the state may have changed meanwhile */
+            }
+            pthread_cond_wait(&p->to_write, &p->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&p->lock);
+        write_slot(p->run, s);
+        unflushed = 1;
+        pthread_mutex_lock(&p->lock);
+        s->state = SLOT_FREE;
+        p->next_write++;
+        pthread_cond_signal(&p->freed);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* The next slot to fill, once the writer has freed it; with the lock held. */
+static slot *wait_for_free_slot(struct cli_pool *p)
+{
+    slot *s = slot_of(p, p->next_fill);
+
+    while (s->state != SLOT_FREE)
+        pthread_cond_wait(&p->freed, &p->lock);
+    return s;
+}
+
+/* Copy src into a slot's own growing string. Returns 0, or -1. */
+static int copy_into(char **dst, size_t *cap, const char *src)
+{
+    size_t n = strlen(src) + 1;
+
+    if (n > *cap) {
+        char *p = realloc(*dst, n);
+
+        if (!p)
+            return -1;
+        *dst = p;
+        *cap = n;
+    }
+    memcpy(*dst, src, n);
+    return 0;
+}
+
+static void swap_buffer(slot *s, char **buf, size_t *cap)
+{
+    char *b = s->text;
+    size_t c = s->cap;
+
+    s->text = *buf;
+    s->cap = *cap;
+    *buf = b;
+    *cap = c;
+}
+
+static void submit_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
+                           size_t *cap, size_t len)
+{
+    slot *s;
+
+    pthread_mutex_lock(&p->lock);
+    s = wait_for_free_slot(p);
+    pthread_mutex_unlock(&p->lock);
+    /* A FREE slot is the reader's alone until it is marked READY. */
+    if (copy_into(&s->source, &s->source_cap, in->source) != 0) {
+        cli_input_fail(p->run, "out of memory");
+        return;
+    }
+    swap_buffer(s, buf, cap);
+    s->len = len;
+    s->in = *in;
+    s->in.source = s->source;
+    s->is_message = 0;
+    pthread_mutex_lock(&p->lock);
+    s->seq = p->next_fill;
+    s->state = SLOT_READY;
+    p->next_fill++;
+    pthread_cond_signal(&p->to_check);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* A message slot goes straight to DONE: no worker touches it. When even
+ * the message cannot be stored, it is printed at once, out of its place,
+ * and the run will fail all the same. */
+static void message_to_pool(struct cli_pool *p, const char *msg)
+{
+    slot *s;
+
+    pthread_mutex_lock(&p->lock);
+    s = wait_for_free_slot(p);
+    pthread_mutex_unlock(&p->lock);
+    if (copy_into(&s->text, &s->cap, msg) != 0) {
+        cli_error("%s", msg);
+        p->lost_message = 1;
+        return;
+    }
+    s->len = strlen(msg);
+    s->is_message = 1;
+    s->report = NULL;
+    pthread_mutex_lock(&p->lock);
+    s->seq = p->next_fill;
+    s->state = SLOT_DONE;
+    p->next_fill++;
+    pthread_cond_signal(&p->to_write);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- the interface of cli.h --------------------------------------------------- */
+
+void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len)
+{
+    ol_error_t err = OL_ERROR_INIT;
+    ol_report *report;
+    int rc;
+
+    if (run->pool) {
+        submit_to_pool(run->pool, in, buf, cap, len);
+        return;
+    }
+    report = check_text(run, in, *buf, len, &rc, &err);
+    report_result(run, in, *buf, len, rc, &err, report);
+}
+
+void cli_input_fail(cli_run *run, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (run->pool)
+        message_to_pool(run->pool, msg);
+    else
+        cli_fail(run, "%s", msg);
+}
+
+static void pool_free(struct cli_pool *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nslots; i++) {
+        free(p->slots[i].text);
+        free(p->slots[i].source);
+        ol_report_free(p->slots[i].report);
+    }
+    free(p->slots);
+    free(p->workers);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->to_check);
+    pthread_cond_destroy(&p->to_write);
+    pthread_cond_destroy(&p->freed);
+    free(p);
+}
+
+/* Tell the threads the input has ended, and wait for them. */
+static void pool_stop(struct cli_pool *p)
+{
+    size_t i;
+
+    pthread_mutex_lock(&p->lock);
+    p->input_ended = 1;
+    pthread_cond_broadcast(&p->to_check);
+    pthread_cond_broadcast(&p->to_write);
+    pthread_mutex_unlock(&p->lock);
+    for (i = 0; i < p->nworkers; i++)
+        pthread_join(p->workers[i], NULL);
+    if (p->writer_started)
+        pthread_join(p->writer, NULL);
+}
+
+static struct cli_pool *pool_new(cli_run *run, size_t jobs)
+{
+    struct cli_pool *p = calloc(1, sizeof(*p));
+
+    if (!p)
+        return NULL;
+    p->run = run;
+    p->nslots = jobs * SLOTS_PER_JOB;
+    p->slots = calloc(p->nslots, sizeof(*p->slots));
+    p->workers = calloc(jobs, sizeof(*p->workers));
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->to_check, NULL);
+    pthread_cond_init(&p->to_write, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    if (!p->slots || !p->workers) {
+        pool_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+int cli_jobs_start(cli_run *run, long jobs)
+{
+    struct cli_pool *p;
+    size_t i;
+
+    if (jobs <= 1)
+        return 0;
+    p = pool_new(run, (size_t)jobs);
+    if (!p)
+        return -1;
+    if (pthread_create(&p->writer, NULL, writer_main, p) != 0) {
+        pool_free(p);
+        return -1;
+    }
+    p->writer_started = 1;
+    for (i = 0; i < (size_t)jobs; i++) {
+        if (pthread_create(&p->workers[i], NULL, worker_main, p) != 0)
+            break;
+        p->nworkers++;
+    }
+    if (p->nworkers == 0) { /* not one thread: stop the writer */
+        pool_stop(p);
+        pool_free(p);
+        return -1;
+    }
+    run->pool = p;
+    return 0;
+}
+
+void cli_jobs_finish(cli_run *run)
+{
+    if (!run->pool)
+        return;
+    pool_stop(run->pool);
+    if (run->pool->lost_message) /* the threads are gone: no race */
+        run->trouble = 1;
+    pool_free(run->pool);
+    run->pool = NULL;
+}

@@ -1,0 +1,216 @@
+#!/bin/sh
+# jobs-test.sh: batches. The same input gives the same output, byte for
+# byte, whatever --jobs says; a broken line or an unreadable file among
+# good ones is reported at its place; memory does not grow with the input;
+# under GNU parallel --pipepart the results are those of one process; the
+# progress line is on a terminal only. Run by `make check`.
+set -u
+
+: "${top_srcdir:=..}"
+: "${top_builddir:=..}"
+orderlint=$top_builddir/cli/orderlint
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/jobs-test.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL: $1"
+}
+# same FILE1 FILE2 WHAT: the files are byte-identical.
+same() {
+    if cmp -s "$1" "$2"; then ok; else
+        fail "$3"
+        diff "$1" "$2" | head -n 10
+    fi
+}
+
+command -v python3 >/dev/null 2>&1 || { echo "jobs-test.sh: no python3"; exit 77; }
+
+# A batch: every create-session case of the corpus on one line each
+# (valid ones, rejected ones, malformed ones), ten times over, with a
+# blank line here and there. Documents of one kind, no context: the
+# context of a case would not apply to its neighbours.
+python3 - "$top_srcdir/corpus" "$tmp/batch.ndjson" <<'EOF' || exit 99
+import os, sys
+corpus, out = sys.argv[1], sys.argv[2]
+lines = []
+for root, dirs, files in sorted(os.walk(corpus)):
+    dirs.sort()
+    if "input.json" not in files:
+        continue
+    if set(files) & {"kind", "options", "context", "session.json",
+                     "authorized.json", "order.json"}:
+        continue
+    data = open(os.path.join(root, "input.json"), "rb").read()
+    if len(data) > 100000:
+        continue
+    lines.append(data.replace(b"\r", b"").replace(b"\n", b" "))
+with open(out, "wb") as f:
+    for i in range(10):
+        for j, line in enumerate(lines):
+            f.write(line + b"\n")
+            if j % 50 == 0:
+                f.write(b"\n")
+EOF
+# Lines of JSON whitespace only are not documents.
+count_documents() {
+    python3 -c 'import sys; print(sum(1 for l in open(sys.argv[1], "rb") if l.strip(b" \t\r\n")))' "$1"
+}
+documents=$(count_documents "$tmp/batch.ndjson")
+[ "$documents" -gt 1000 ] || { echo "jobs-test.sh: only $documents documents"; exit 99; }
+
+# ---- the same output whatever the number of jobs ----------------------------
+
+for format in json text; do
+    "$orderlint" --format=$format --jobs=1 "$tmp/batch.ndjson" >"$tmp/one.$format" 2>"$tmp/one.err"
+    echo $? >"$tmp/one.rc"
+    for jobs in 2 3 8; do
+        "$orderlint" --format=$format --jobs=$jobs "$tmp/batch.ndjson" >"$tmp/many" 2>"$tmp/many.err"
+        echo $? >"$tmp/many.rc"
+        same "$tmp/one.$format" "$tmp/many" "--format=$format --jobs=$jobs: stdout differs from --jobs=1"
+        same "$tmp/one.err" "$tmp/many.err" "--format=$format --jobs=$jobs: stderr differs from --jobs=1"
+        same "$tmp/one.rc" "$tmp/many.rc" "--format=$format --jobs=$jobs: exit status differs"
+    done
+done
+# Every document is there once, in order, and the summary counts them all.
+python3 - "$tmp/one.json" "$documents" <<'EOF' && ok || fail "--format=json: documents out of order or miscounted"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+docs, summary = lines[:-1], lines[-1]["summary"]
+n = int(sys.argv[2])
+assert [d["document"] for d in docs] == list(range(1, n + 1)), "numbers"
+assert summary["documents"] == n
+assert summary["valid"] + summary["rejected"] == n
+assert summary["rejected"] == sum(1 for d in docs if not d["valid"]) > 0
+assert summary["valid"] > 0
+EOF
+
+# ---- trouble among good documents, at its place ------------------------------
+
+mkdir "$tmp/dir" "$tmp/dir/sub"
+valid=$top_srcdir/examples/payloads/create-session-valid.json
+mistake=$top_srcdir/examples/payloads/create-session-tax-mistake.json
+{ tr -d '\n' <"$valid"; echo; tr -d '\n' <"$mistake"; echo; tr -d '\n' <"$valid"; echo; } >"$tmp/dir/a.ndjson"
+printf '{"broken": \n' >"$tmp/dir/sub/b.json"
+cp "$valid" "$tmp/good.json"
+printf '{"order_amount": 1}\n{"x"\n\n[1]\n' >"$tmp/mixed.jsonl"
+set -- "$tmp/good.json" "$tmp/missing.json" "$tmp/dir" "$tmp/mixed.jsonl" "$tmp/missing.ndjson"
+for format in json text; do
+    "$orderlint" --format=$format --jobs=1 "$@" >"$tmp/one" 2>"$tmp/one.err"
+    rc=$?
+    [ "$rc" -eq 2 ] && ok || fail "an unreadable file among good ones, --jobs=1: exit $rc, expected 2"
+    "$orderlint" --format=$format --jobs=4 "$@" >"$tmp/many.$format" 2>"$tmp/many.$format.err"
+    rc=$?
+    [ "$rc" -eq 2 ] && ok || fail "an unreadable file among good ones, --jobs=4: exit $rc, expected 2"
+    same "$tmp/one" "$tmp/many.$format" "--format=$format, files and troubles: stdout differs between 1 and 4 jobs"
+    same "$tmp/one.err" "$tmp/many.$format.err" "--format=$format, files and troubles: stderr differs between 1 and 4 jobs"
+done
+# In the json format: good.json, a.ndjson's 3, b.json, mixed.jsonl's 3,
+# and both missing files named on stderr, in order.
+python3 - "$tmp/many.json" "$tmp/many.json.err" <<'EOF' && ok || fail "files and troubles: not every document reported, or trouble not named"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+docs = [(d["source"].rsplit("/", 1)[-1], d["document"], d["valid"]) for d in lines[:-1]]
+assert [d[:2] for d in docs] == [("good.json", 1), ("a.ndjson", 1), ("a.ndjson", 2),
+    ("a.ndjson", 3), ("b.json", 1), ("mixed.jsonl", 1), ("mixed.jsonl", 2),
+    ("mixed.jsonl", 3)], docs
+assert [d[2] for d in docs] == [True, True, False, True, False, False, False, False], docs
+assert lines[-1]["summary"]["documents"] == 8
+err = open(sys.argv[2]).read().splitlines()
+assert len(err) == 2 and "missing.json: No such file" in err[0] \
+    and "missing.ndjson: No such file" in err[1], err
+EOF
+
+# ---- memory does not grow with the input -------------------------------------
+
+# The batch five times over: the same documents (the same longest line,
+# which is what the buffers hold), five times as many of them.
+for i in 1 2 3 4 5; do cat "$tmp/batch.ndjson"; done >"$tmp/big.ndjson"
+big_docs=$((documents * 5))
+if [ -x /usr/bin/time ]; then
+    rss() {
+        /usr/bin/time -f %M "$orderlint" --format=json --jobs=2 "$1" 2>&1 >/dev/null | tail -n 1
+    }
+    small=$(rss "$tmp/batch.ndjson")
+    big=$(rss "$tmp/big.ndjson")
+    # Within 20% (the threads' malloc arenas settle slowly: a few pages),
+    # where keeping a share of the input would be five times as much.
+    if [ "$big" -le $((small * 12 / 10)) ]; then ok; else
+        fail "max RSS $big kB for $big_docs documents against $small kB for $documents"
+    fi
+    echo "jobs-test.sh: max RSS $small kB for $documents documents, $big kB for $big_docs"
+else
+    echo "jobs-test.sh: no /usr/bin/time (Debian: apt-get install time): memory not measured"
+fi
+
+# ---- GNU parallel --pipepart: the results of one process ---------------------
+
+# Each job reads a part of the file on stdin (--ndjson -), so its documents
+# are numbered from 1 and its source is <stdin>, and each prints its own
+# summary: the findings must be the same, in the same order (-k), and the
+# summaries must add up to the single run's.
+if command -v parallel >/dev/null 2>&1 && parallel --version 2>/dev/null | grep -q GNU; then
+    parallel --will-cite --pipepart -a "$tmp/batch.ndjson" --block 64k -k \
+        "$orderlint" --format=json --jobs=1 --ndjson - >"$tmp/parallel.json" 2>"$tmp/parallel.err"
+    python3 - "$tmp/one.json" "$tmp/parallel.json" <<'EOF' && ok || fail "GNU parallel --pipepart: results differ from one process"
+import json, sys
+def split(path):
+    docs, summaries = [], []
+    for line in open(path):
+        v = json.loads(line)
+        if "summary" in v:
+            summaries.append(v["summary"])
+        else:
+            del v["source"], v["document"]
+            docs.append(v)
+    return docs, summaries
+one, [total] = split(sys.argv[1])
+docs, parts = split(sys.argv[2])
+assert len(parts) > 1, "the file was not split: %d parts" % len(parts)
+assert docs == one, "documents differ"
+merged = {"documents": 0, "valid": 0, "rejected": 0, "by_error_code": {}, "by_rule": {}}
+for p in parts:
+    for key, value in p.items():
+        if isinstance(value, dict):
+            for k, n in value.items():
+                merged[key][k] = merged[key].get(k, 0) + n
+        else:
+            merged[key] += value
+assert merged == total, (merged, total)
+EOF
+else
+    echo "jobs-test.sh: no GNU parallel (Debian: apt-get install parallel): --pipepart not tested"
+fi
+
+# ---- the progress line: on a terminal only -------------------------------------
+
+# Not a terminal: nothing on stderr, in a run long enough for the line
+# (it is drawn every quarter of a second).
+"$orderlint" --format=json "$tmp/big.ndjson" >/dev/null 2>"$tmp/err"
+if [ -s "$tmp/err" ]; then fail "stderr not a terminal: progress written: $(head -c 200 "$tmp/err")"; else ok; fi
+# A terminal (script(1) gives the command one): the line is drawn, and the
+# results on stdout are the same as without it.
+if script -q -e -c true /dev/null >/dev/null 2>&1; then
+    script -q -e -c "'$orderlint' --format=json '$tmp/big.ndjson' >'$tmp/tty.json'" \
+        "$tmp/typescript" >/dev/null 2>&1
+    if grep -a -q 'orderlint: [0-9]* documents, [0-9]*/s, [0-9.]* [kMG]*B read, [0-9]*%' "$tmp/typescript"; then ok; else
+        fail "stderr a terminal: no progress line: $(tr '\r' '\n' <"$tmp/typescript" | head -n 3)"
+    fi
+    python3 - "$tmp/tty.json" "$tmp/big.ndjson" <<'EOF' && ok || fail "stderr a terminal: the results changed"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+n = sum(1 for l in open(sys.argv[2], "rb") if l.strip(b" \t\r\n"))
+assert lines[-1]["summary"]["documents"] == n
+EOF
+    script -q -e -c "'$orderlint' --no-progress --format=json '$tmp/batch.ndjson' >/dev/null" \
+        "$tmp/typescript" >/dev/null 2>&1
+    if grep -a -q 'documents,' "$tmp/typescript"; then fail "--no-progress: a progress line"; else ok; fi
+else
+    echo "jobs-test.sh: no script(1): the progress line on a terminal not tested"
+fi
+
+echo "jobs-test.sh: $passed checks passed, $failed failed"
+[ "$failed" -eq 0 ]
