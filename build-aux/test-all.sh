@@ -41,8 +41,9 @@ check() {
     done
 }
 
-# clang-format: tests/check-format.sh checks the sources against .clang-format.
-sh build-aux/deps.sh clang-format
+# clang-format: tests/check-format.sh checks the sources against .clang-format;
+# groff-base: tests/install-test.sh formats the installed manual pages.
+sh build-aux/deps.sh clang-format groff-base
 ./autogen.sh
 
 build _build/werror --enable-werror
