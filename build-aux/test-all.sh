@@ -43,8 +43,9 @@ check() {
 }
 
 # clang-format: tests/check-format.sh checks the sources against .clang-format;
-# python3, parallel and time: tests/jobs-test.sh (JSON, GNU parallel, max RSS).
-sh build-aux/deps.sh clang-format python3 parallel time
+# python3, parallel and time: tests/jobs-test.sh (JSON, GNU parallel, max RSS);
+# groff-base: tests/install-test.sh formats the installed manual pages.
+sh build-aux/deps.sh clang-format python3 parallel time groff-base
 ./autogen.sh
 
 build _build/werror --enable-werror
