@@ -15,6 +15,7 @@
 enum {
     OPT_KIND = 256,
     OPT_FORMAT,
+    OPT_COLOR,
     OPT_NDJSON,
     OPT_STRICT,
     OPT_JOBS,
@@ -38,6 +39,7 @@ enum {
 static const struct option long_options[] = {
     {"kind", required_argument, NULL, OPT_KIND},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"color", required_argument, NULL, OPT_COLOR},
     {"ndjson", no_argument, NULL, OPT_NDJSON},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"jobs", required_argument, NULL, OPT_JOBS},
@@ -83,9 +85,12 @@ static const char usage_text[] =
     "      --now=TIME          when the request would be sent\n"
     "\n"
     "Output:\n"
-    "      --format=FORMAT     text (default): FILE:LINE:COL: error: MESSAGE [RULE]\n"
+    "      --format=FORMAT     text (default): FILE:LINE:COL: error: MESSAGE [RULE],\n"
+    "                            then the line of the file and a caret under the value\n"
     "                          json: one object per document, then a summary\n"
     "                          klarna: Klarna's error body per rejected document\n"
+    "      --color=WHEN        colour the text format: auto (default: on a terminal,\n"
+    "                          unless NO_COLOR is set and not empty), always, never\n"
     "      --strict            warnings make the exit status 1 too\n"
     "      --jobs=N            accepted (1 to 1024); documents are checked one\n"
     "                          at a time for now\n"
@@ -132,6 +137,21 @@ static int parse_format(cli_options *o, const char *arg)
         return CLI_EXIT_TROUBLE;
     } else {
         cli_error("unknown format '%s' (text, json or klarna)", arg);
+        return usage_error();
+    }
+    return CLI_CONTINUE;
+}
+
+static int parse_color(cli_options *o, const char *arg)
+{
+    if (strcmp(arg, "auto") == 0)
+        o->color = CLI_COLOR_AUTO;
+    else if (strcmp(arg, "always") == 0)
+        o->color = CLI_COLOR_ALWAYS;
+    else if (strcmp(arg, "never") == 0)
+        o->color = CLI_COLOR_NEVER;
+    else {
+        cli_error("--color needs auto, always or never, not '%s'", arg);
         return usage_error();
     }
     return CLI_CONTINUE;
@@ -237,6 +257,8 @@ static int one_option(cli_options *o, int c, char *arg)
         return parse_kind(o, arg);
     case OPT_FORMAT:
         return parse_format(o, arg);
+    case OPT_COLOR:
+        return parse_color(o, arg);
     case OPT_NDJSON:
         o->ndjson = 1;
         return CLI_CONTINUE;
@@ -286,6 +308,7 @@ static int init_options(cli_options *o, int argc)
     memset(o, 0, sizeof(*o));
     o->kind = OL_KIND_CREATE_SESSION;
     o->format = CLI_FORMAT_TEXT;
+    o->color = CLI_COLOR_AUTO;
     o->jobs = 1;
     o->ctx = ctx;
     /* --rules and --disable take at most one argument each. */

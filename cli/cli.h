@@ -7,12 +7,14 @@
  *   rfc3339.c    RFC 3339 times to seconds since the epoch
  *   input.c      operands: files, directories, standard input, NDJSON
  *   output.c     the text, json and klarna formats and the summary
+ *   source-line.c the source line and caret after a text finding
  */
 #ifndef OL_CLI_H
 #define OL_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "orderlint.h"
 
@@ -30,11 +32,17 @@ typedef enum cli_format {
     CLI_FORMAT_KLARNA
 } cli_format;
 
+/* --color: auto colours the text format on a terminal, unless NO_COLOR is
+ * set and not empty (https://no-color.org) or TERM is dumb or unset; the
+ * explicit always and never win over NO_COLOR. */
+typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+
 /* The command line, parsed. Strings point into argv; the json_t members are
  * owned and released by cli_options_free. */
 typedef struct cli_options {
     ol_kind kind;
     cli_format format;
+    cli_color color;
     int ndjson; /* --ndjson: every input holds one document per line */
     int strict; /* --strict: warnings count as errors for the exit status */
     long jobs;  /* --jobs=N: validated; documents are still checked in order */
@@ -61,6 +69,7 @@ typedef struct cli_run {
     json_t *by_error_code; /* error_code -> number of rejected documents */
     json_t *by_rule;       /* rule id -> number of findings */
     int trouble;           /* nonzero: something could not be done, exit 2 */
+    int color;             /* the text format uses ANSI colours */
 } cli_run;
 
 /* One checked document, as the formats see it. */
@@ -89,6 +98,10 @@ int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs);
 void cli_run_free(cli_run *run);
 void cli_report_document(cli_run *run, const cli_doc *doc);
 void cli_report_summary(cli_run *run);
+
+/* source-line.c: after a finding's FILE:LINE:COL line, the line of d it
+ * points into and a caret under the value (nothing when it has no place). */
+void cli_print_source_line(FILE *out, const cli_doc *d, const ol_finding *f, int color);
 
 #if defined(__GNUC__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
