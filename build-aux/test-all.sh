@@ -41,8 +41,10 @@ check() {
     done
 }
 
-# clang-format: tests/check-format.sh checks the sources against .clang-format.
-sh build-aux/deps.sh clang-format
+# The test suite's own tools: clang-format (tests/check-format.sh checks the
+# sources against .clang-format), python3 (tests/sarif-test.sh reads the
+# SARIF log with its json module).
+sh build-aux/deps.sh clang-format python3
 ./autogen.sh
 
 build _build/werror --enable-werror

@@ -89,6 +89,8 @@ static const char usage_text[] =
     "                            then the line of the file and a caret under the value\n"
     "                          json: one object per document, then a summary\n"
     "                          klarna: Klarna's error body per rejected document\n"
+    "                          sarif: one SARIF 2.1.0 log for code scanning, written\n"
+    "                            at the end (it holds every finding in memory)\n"
     "      --color=WHEN        colour the text format: auto (default: on a terminal,\n"
     "                          unless NO_COLOR is set and not empty), always, never\n"
     "      --strict            warnings make the exit status 1 too\n"
@@ -132,11 +134,10 @@ static int parse_format(cli_options *o, const char *arg)
         o->format = CLI_FORMAT_JSON;
     else if (strcmp(arg, "klarna") == 0)
         o->format = CLI_FORMAT_KLARNA;
-    else if (strcmp(arg, "sarif") == 0) {
-        cli_error("--format=sarif is not supported yet");
-        return CLI_EXIT_TROUBLE;
-    } else {
-        cli_error("unknown format '%s' (text, json or klarna)", arg);
+    else if (strcmp(arg, "sarif") == 0)
+        o->format = CLI_FORMAT_SARIF;
+    else {
+        cli_error("unknown format '%s' (text, json, klarna or sarif)", arg);
         return usage_error();
     }
     return CLI_CONTINUE;

@@ -8,6 +8,7 @@
  *   input.c      operands: files, directories, standard input, NDJSON
  *   output.c     the text, json and klarna formats and the summary
  *   source-line.c the source line and caret after a text finding
+ *   sarif.c      the sarif format, one SARIF 2.1.0 log for the whole run
  */
 #ifndef OL_CLI_H
 #define OL_CLI_H
@@ -29,7 +30,8 @@
 typedef enum cli_format {
     CLI_FORMAT_TEXT,
     CLI_FORMAT_JSON,
-    CLI_FORMAT_KLARNA
+    CLI_FORMAT_KLARNA,
+    CLI_FORMAT_SARIF
 } cli_format;
 
 /* --color: auto colours the text format on a terminal, unless NO_COLOR is
@@ -66,10 +68,11 @@ typedef struct cli_run {
     size_t valid;
     size_t rejected;
     size_t warnings;
-    json_t *by_error_code; /* error_code -> number of rejected documents */
-    json_t *by_rule;       /* rule id -> number of findings */
-    int trouble;           /* nonzero: something could not be done, exit 2 */
-    int color;             /* the text format uses ANSI colours */
+    json_t *by_error_code;   /* error_code -> number of rejected documents */
+    json_t *by_rule;         /* rule id -> number of findings */
+    int trouble;             /* nonzero: something could not be done, exit 2 */
+    int color;               /* the text format uses ANSI colours */
+    struct cli_sarif *sarif; /* the sarif format's log, written at the end */
 } cli_run;
 
 /* One checked document, as the formats see it. */
@@ -102,6 +105,15 @@ void cli_report_summary(cli_run *run);
 /* source-line.c: after a finding's FILE:LINE:COL line, the line of d it
  * points into and a caret under the value (nothing when it has no place). */
 void cli_print_source_line(FILE *out, const cli_doc *d, const ol_finding *f, int color);
+
+/* sarif.c: the findings of every document, kept until the end of the run,
+ * then written as one SARIF log. cli_sarif_add and cli_sarif_print return 0,
+ * or -1 when out of memory. */
+typedef struct cli_sarif cli_sarif;
+cli_sarif *cli_sarif_new(void);
+int cli_sarif_add(cli_sarif *s, const ol_ruleset *rs, const cli_doc *d);
+int cli_sarif_print(cli_sarif *s, FILE *out, int trouble);
+void cli_sarif_free(cli_sarif *s);
 
 #if defined(__GNUC__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -5,6 +5,7 @@
  *   text    FILE:LINE:COL: error: MESSAGE [RULE], a summary on stderr
  *   json    one object per document, one per line, then {"summary": {...}}
  *   klarna  for each rejected document, the body Klarna would answer with
+ *   sarif   one SARIF 2.1.0 log for the whole run, at its end (sarif.c)
  *
  * The JSON lines are built with jansson, so that escaping is jansson's.
  */
@@ -84,6 +85,11 @@ int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs)
     run->color = use_color(o);
     run->by_error_code = json_object();
     run->by_rule = json_object();
+    if (o->format == CLI_FORMAT_SARIF) {
+        run->sarif = cli_sarif_new();
+        if (!run->sarif)
+            return -1;
+    }
     return run->by_error_code && run->by_rule ? 0 : -1;
 }
 
@@ -91,7 +97,9 @@ void cli_run_free(cli_run *run)
 {
     json_decref(run->by_error_code);
     json_decref(run->by_rule);
+    cli_sarif_free(run->sarif);
     run->by_error_code = run->by_rule = NULL;
+    run->sarif = NULL;
 }
 
 static void bump(cli_run *run, json_t *counts, const char *key)
@@ -307,6 +315,10 @@ void cli_report_document(cli_run *run, const cli_doc *doc)
     case CLI_FORMAT_KLARNA:
         print_klarna(run, doc);
         break;
+    case CLI_FORMAT_SARIF: /* kept for the log at the end */
+        if (cli_sarif_add(run->sarif, run->rs, doc) != 0)
+            cli_fail(run, "out of memory");
+        break;
     }
 }
 
@@ -337,6 +349,10 @@ void cli_report_summary(cli_run *run)
         print_json_line(run, summary_json(run));
         break;
     case CLI_FORMAT_KLARNA: /* only Klarna's bodies */
+        break;
+    case CLI_FORMAT_SARIF:
+        if (cli_sarif_print(run->sarif, stdout, run->trouble) != 0)
+            cli_fail(run, "out of memory");
         break;
     }
 }
