@@ -43,8 +43,9 @@ check() {
 
 # The test suite's own tools: clang-format (tests/check-format.sh checks the
 # sources against .clang-format), python3 (tests/sarif-test.sh reads the
-# SARIF log with its json module).
-sh build-aux/deps.sh clang-format python3
+# SARIF log with its json module), pre-commit and git (tests/precommit-test.sh
+# runs the hook of .pre-commit-hooks.yaml as a user's repository would).
+sh build-aux/deps.sh clang-format python3 pre-commit git
 ./autogen.sh
 
 build _build/werror --enable-werror
