@@ -1,8 +1,9 @@
 #!/bin/sh
 # precommit-test.sh: the hook of .pre-commit-hooks.yaml, run by pre-commit
-# itself from a scratch git repository, as a user's repository would run it:
-# a commit of a payload Klarna would reject is blocked, naming the file and
-# the rule; a valid one, and a file the hook does not match, go through.
+# itself from a scratch git repository, as a user's repository would run it
+# with the .pre-commit-config.yaml that README.md shows: a commit of a
+# payload Klarna would reject is blocked, naming the file and the rule; a
+# valid one, and files the configuration does not match, go through.
 #
 # Offline, and out of any source tree (under `make distcheck` the sources
 # are a read-only tarball, not a git repository): the hook repository is a
@@ -84,15 +85,25 @@ rev=$(git -C "$tmp/hooks" rev-parse HEAD)
 
 # ---- the project that uses it --------------------------------------------------------
 
-mkdir "$tmp/project"
+# The configuration is README.md's, with the scratch repository and its sha
+# for the place and the version of orderlint.
+mkdir -p "$tmp/project/fixtures/klarna"
 git -C "$tmp/project" init -q
-cat >"$tmp/project/.pre-commit-config.yaml" <<EOF
-repos:
-  - repo: $tmp/hooks
-    rev: $rev
-    hooks:
-      - id: orderlint
-EOF
+awk '/^## In a pre-commit hook$/ { section = 1; next }
+     /^## / { section = 0 }
+     section && /^```yaml$/ { inside = 1; next }
+     inside && /^```$/ { exit }
+     inside { print }' "$top_srcdir/README.md" |
+    sed -e "s|^\( *- repo:\).*|\1 $tmp/hooks|" -e "s|^\( *rev:\).*|\1 $rev|" \
+        >"$tmp/project/.pre-commit-config.yaml"
+if grep -q "^ *- id: orderlint\$" "$tmp/project/.pre-commit-config.yaml"; then
+    pass
+else
+    cmd="the configuration of README.md"
+    rc=0
+    cp "$tmp/project/.pre-commit-config.yaml" "$out"
+    fail "README.md shows a .pre-commit-config.yaml with the orderlint hook"
+fi
 git -C "$tmp/project" add .pre-commit-config.yaml
 in_project pre-commit install
 if [ "$rc" -eq 0 ] && [ -x "$tmp/project/.git/hooks/pre-commit" ]; then
@@ -104,9 +115,10 @@ in_project git commit -q -m "pre-commit configuration"
 [ "$rc" -eq 0 ] && pass || fail "a commit with no payload in it"
 
 # A payload Klarna would reject blocks the commit.
-cp "$payloads/create-session-tax-mistake.json" "$tmp/project/bad.json"
+fixtures=$tmp/project/fixtures/klarna
+cp "$payloads/create-session-tax-mistake.json" "$fixtures/bad.json"
 before=$(commits)
-in_project git add bad.json
+in_project git add fixtures/klarna/bad.json
 in_project git commit -m "a rejected payload"
 if [ "$rc" -ne 0 ] && [ "$(commits)" -eq "$before" ]; then
     pass
@@ -115,19 +127,21 @@ else
 fi
 output_has "orderlint" "the hook is named"
 output_has "Failed" "pre-commit says the hook failed"
-output_has "bad.json:17:27: error: " "the file, line and column"
+output_has "fixtures/klarna/bad.json:17:27: error: " "the file, line and column"
 output_has "[order-line.tax]" "the rule"
 
-# A valid one goes through, as does a file the hook does not look at.
-in_project git rm -q --cached bad.json
-cp "$payloads/create-session-valid.json" "$tmp/project/good.json"
-printf 'not a payload {\n' >"$tmp/project/notes.txt"
-in_project git add good.json notes.txt
+# A valid one goes through, as do files the configuration does not match:
+# JSON that is no payload, outside fixtures/klarna/, and a text file in it.
+in_project git rm -q --cached fixtures/klarna/bad.json
+cp "$payloads/create-session-valid.json" "$fixtures/good.json"
+printf '{"name": "not a payload"}\n' >"$tmp/project/package.json"
+printf 'not a payload {\n' >"$fixtures/notes.txt"
+in_project git add fixtures/klarna/good.json fixtures/klarna/notes.txt package.json
 in_project git commit -m "a valid payload"
 if [ "$rc" -eq 0 ] && [ "$(commits)" -eq $((before + 1)) ]; then
     pass
 else
-    fail "a valid payload and a text file are committed"
+    fail "a valid payload, and files the configuration does not match, are committed"
 fi
 output_has "Passed" "pre-commit says the hook passed"
 
@@ -135,11 +149,11 @@ output_has "Passed" "pre-commit says the hook passed"
 {
     tr -d '\n' <"$payloads/create-session-valid.json" && echo
     tr -d '\n' <"$payloads/create-session-tax-mistake.json" && echo
-} >"$tmp/project/orders.ndjson"
-in_project git add orders.ndjson
+} >"$fixtures/orders.ndjson"
+in_project git add fixtures/klarna/orders.ndjson
 in_project git commit -m "a stream with a rejected document"
 [ "$rc" -ne 0 ] && pass || fail "a rejected NDJSON document blocks the commit"
-output_has "orders.ndjson:2:" "the NDJSON file and the document's line"
+output_has "fixtures/klarna/orders.ndjson:2:" "the NDJSON file and the document's line"
 
 echo "precommit-test.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
