@@ -198,9 +198,7 @@ block_is 'bidi.json:1:22: error: expected a string, found integer 5 [type.string
     1 | {"purchase_country": 5, "locale": "?x"}
       |                      ^' "a bidirectional control prints as ?"
 
-# A finding without a line and column shows no source line: there are none
-# from the command line, whose documents are all text; the valid file shows
-# nothing at all.
+# A valid document prints nothing, no source line either.
 run good.json
 if [ -s "$out" ]; then fail "a valid document prints nothing"; else pass; fi
 
@@ -234,6 +232,28 @@ some_escape "an explicit --color=always wins over NO_COLOR"
 
 run --color=always --format=json caret.json
 no_escape "--color colours the text format only"
+
+# 250 lines with a wrong tax: more findings than a report keeps (200); the
+# note that says so is coloured as GCC colours a note.
+awk 'BEGIN {
+    printf "{\"purchase_country\": \"SE\", \"purchase_currency\": \"SEK\", \"locale\": \"sv-SE\",\n"
+    printf " \"order_amount\": 250000, \"order_tax_amount\": 50000, \"order_lines\": [\n"
+    for (i = 1; i <= 250; i++)
+        printf "  {\"name\": \"x\", \"quantity\": 1, \"unit_price\": 1000, \"tax_rate\": 2500, \"total_amount\": 1000, \"total_tax_amount\": 1%s\n", i < 250 ? "}," : "}"
+    printf "]}\n"
+}' >many.json
+run many.json
+if tail -n 1 "$out" | grep -E -q '^many\.json: note: [0-9]+ more findings in document 1 are not shown$'; then
+    pass
+else
+    fail "the note on the findings not kept"
+fi
+run --color=always many.json
+if tail -n 1 "$out" | grep -E -q "^${esc}\\[1mmany\\.json:${esc}\\[0m ${esc}\\[1;36mnote:${esc}\\[0m [0-9]+ more findings"; then
+    pass
+else
+    fail "--color=always: a bold place and a bold cyan note:"
+fi
 
 run --color=sometimes caret.json
 status_is 2 "--color=sometimes"
