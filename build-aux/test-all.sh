@@ -42,10 +42,14 @@ check() {
     done
 }
 
-# clang-format: tests/check-format.sh checks the sources against .clang-format;
-# python3, parallel and time: tests/jobs-test.sh (JSON, GNU parallel, max RSS);
-# groff-base: tests/install-test.sh formats the installed manual pages.
-sh build-aux/deps.sh clang-format python3 parallel time groff-base
+# The test suite's own tools: clang-format (tests/check-format.sh checks the
+# sources against .clang-format), python3 (tests/sarif-test.sh and
+# tests/jobs-test.sh read JSON with its json module), parallel and time
+# (tests/jobs-test.sh: GNU parallel --pipepart, the max RSS), pre-commit and
+# git (tests/precommit-test.sh runs the hook of .pre-commit-hooks.yaml as a
+# user's repository would), groff-base (tests/install-test.sh formats the
+# installed manual pages).
+sh build-aux/deps.sh clang-format python3 parallel time pre-commit git groff-base
 ./autogen.sh
 
 build _build/werror --enable-werror

@@ -18,6 +18,7 @@
 enum {
     OPT_KIND = 256,
     OPT_FORMAT,
+    OPT_COLOR,
     OPT_NDJSON,
     OPT_STRICT,
     OPT_JOBS,
@@ -42,6 +43,7 @@ enum {
 static const struct option long_options[] = {
     {"kind", required_argument, NULL, OPT_KIND},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"color", required_argument, NULL, OPT_COLOR},
     {"ndjson", no_argument, NULL, OPT_NDJSON},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"jobs", required_argument, NULL, OPT_JOBS},
@@ -88,9 +90,14 @@ static const char usage_text[] =
     "      --now=TIME          when the request would be sent\n"
     "\n"
     "Output:\n"
-    "      --format=FORMAT     text (default): FILE:LINE:COL: error: MESSAGE [RULE]\n"
+    "      --format=FORMAT     text (default): FILE:LINE:COL: error: MESSAGE [RULE],\n"
+    "                            then the line of the file and a caret under the value\n"
     "                          json: one object per document, then a summary\n"
     "                          klarna: Klarna's error body per rejected document\n"
+    "                          sarif: one SARIF 2.1.0 log for code scanning, written\n"
+    "                            at the end (it holds every finding in memory)\n"
+    "      --color=WHEN        colour the text format: auto (default: on a terminal,\n"
+    "                          unless NO_COLOR is set and not empty), always, never\n"
     "      --strict            warnings make the exit status 1 too\n"
     "      --jobs=N            check on N threads (1 to 1024; default: the\n"
     "                          number of processors); results stay in input order\n"
@@ -134,11 +141,25 @@ static int parse_format(cli_options *o, const char *arg)
         o->format = CLI_FORMAT_JSON;
     else if (strcmp(arg, "klarna") == 0)
         o->format = CLI_FORMAT_KLARNA;
-    else if (strcmp(arg, "sarif") == 0) {
-        cli_error("--format=sarif is not supported yet");
-        return CLI_EXIT_TROUBLE;
-    } else {
-        cli_error("unknown format '%s' (text, json or klarna)", arg);
+    else if (strcmp(arg, "sarif") == 0)
+        o->format = CLI_FORMAT_SARIF;
+    else {
+        cli_error("unknown format '%s' (text, json, klarna or sarif)", arg);
+        return usage_error();
+    }
+    return CLI_CONTINUE;
+}
+
+static int parse_color(cli_options *o, const char *arg)
+{
+    if (strcmp(arg, "auto") == 0)
+        o->color = CLI_COLOR_AUTO;
+    else if (strcmp(arg, "always") == 0)
+        o->color = CLI_COLOR_ALWAYS;
+    else if (strcmp(arg, "never") == 0)
+        o->color = CLI_COLOR_NEVER;
+    else {
+        cli_error("--color needs auto, always or never, not '%s'", arg);
         return usage_error();
     }
     return CLI_CONTINUE;
@@ -244,6 +265,8 @@ static int one_option(cli_options *o, int c, char *arg)
         return parse_kind(o, arg);
     case OPT_FORMAT:
         return parse_format(o, arg);
+    case OPT_COLOR:
+        return parse_color(o, arg);
     case OPT_NDJSON:
         o->ndjson = 1;
         return CLI_CONTINUE;
@@ -304,6 +327,7 @@ static int init_options(cli_options *o, int argc)
     memset(o, 0, sizeof(*o));
     o->kind = OL_KIND_CREATE_SESSION;
     o->format = CLI_FORMAT_TEXT;
+    o->color = CLI_COLOR_AUTO;
     o->jobs = default_jobs();
     o->progress = 1;
     o->ctx = ctx;

@@ -9,12 +9,15 @@
  *   jobs.c       checking documents, at once or on worker threads
  *   progress.c   the progress line on a terminal
  *   output.c     the text, json and klarna formats and the summary
+ *   source-line.c the source line and caret after a text finding
+ *   sarif.c      the sarif format, one SARIF 2.1.0 log for the whole run
  */
 #ifndef OL_CLI_H
 #define OL_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "orderlint.h"
 
@@ -35,14 +38,21 @@
 typedef enum cli_format {
     CLI_FORMAT_TEXT,
     CLI_FORMAT_JSON,
-    CLI_FORMAT_KLARNA
+    CLI_FORMAT_KLARNA,
+    CLI_FORMAT_SARIF
 } cli_format;
+
+/* --color: auto colours the text format on a terminal, unless NO_COLOR is
+ * set and not empty (https://no-color.org) or TERM is dumb or unset; the
+ * explicit always and never win over NO_COLOR. */
+typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 
 /* The command line, parsed. Strings point into argv; the json_t members are
  * owned and released by cli_options_free. */
 typedef struct cli_options {
     ol_kind kind;
     cli_format format;
+    cli_color color;
     int ndjson;   /* --ndjson: every input holds one document per line */
     int strict;   /* --strict: warnings count as errors for the exit status */
     long jobs;    /* --jobs=N: threads that check; 1 checks on the main thread */
@@ -81,9 +91,11 @@ typedef struct cli_run {
     size_t valid;
     size_t rejected;
     size_t warnings;
-    json_t *by_error_code; /* error_code -> number of rejected documents */
-    json_t *by_rule;       /* rule id -> number of findings */
-    int trouble;           /* nonzero: something could not be done, exit 2 */
+    json_t *by_error_code;   /* error_code -> number of rejected documents */
+    json_t *by_rule;         /* rule id -> number of findings */
+    int trouble;             /* nonzero: something could not be done, exit 2 */
+    int color;               /* the text format uses ANSI colours */
+    struct cli_sarif *sarif; /* the sarif format's log, written at the end */
     cli_progress progress;
     struct cli_pool *pool; /* the worker threads; NULL with one job */
 } cli_run;
@@ -149,6 +161,19 @@ int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs);
 void cli_run_free(cli_run *run);
 void cli_report_document(cli_run *run, const cli_doc *doc);
 void cli_report_summary(cli_run *run);
+
+/* source-line.c: after a finding's FILE:LINE:COL line, the line of d it
+ * points into and a caret under the value (nothing when it has no place). */
+void cli_print_source_line(FILE *out, const cli_doc *d, const ol_finding *f, int color);
+
+/* sarif.c: the findings of every document, kept until the end of the run,
+ * then written as one SARIF log. cli_sarif_add and cli_sarif_print return 0,
+ * or -1 when out of memory. */
+typedef struct cli_sarif cli_sarif;
+cli_sarif *cli_sarif_new(void);
+int cli_sarif_add(cli_sarif *s, const ol_ruleset *rs, const cli_doc *d);
+int cli_sarif_print(cli_sarif *s, FILE *out, int trouble);
+void cli_sarif_free(cli_sarif *s);
 
 /* "orderlint: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);

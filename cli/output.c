@@ -5,17 +5,27 @@
  *   text    FILE:LINE:COL: error: MESSAGE [RULE], a summary on stderr
  *   json    one object per document, one per line, then {"summary": {...}}
  *   klarna  for each rejected document, the body Klarna would answer with
+ *   sarif   one SARIF 2.1.0 log for the whole run, at its end (sarif.c)
  *
  * The JSON lines are built with jansson, so that escaping is jansson's.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup */
+#define _POSIX_C_SOURCE 200809L /* strdup, isatty */
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+/* The colours of the text format, GCC's: a bold place, a bold red error, a
+ * bold magenta warning, a bold cyan note (the caret is source-line.c's). */
+#define PLACE_ON "\033[1m"
+#define ERROR_ON "\033[1;31m"
+#define WARNING_ON "\033[1;35m"
+#define NOTE_ON "\033[1;36m"
+#define COLOR_OFF "\033[0m"
 
 /* ---- the tool's own messages ---------------------------------------------- */
 
@@ -50,13 +60,36 @@ void cli_fail(cli_run *run, const char *fmt, ...)
 
 /* ---- counting --------------------------------------------------------------- */
 
+/* Whether the text format is coloured (cli.h, cli_color): an explicit
+ * --color=always or never wins over NO_COLOR, as https://no-color.org asks;
+ * auto colours a terminal that is not a dumb one. */
+static int use_color(const cli_options *o)
+{
+    const char *no_color = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+
+    if (o->format != CLI_FORMAT_TEXT || o->color == CLI_COLOR_NEVER)
+        return 0;
+    if (o->color == CLI_COLOR_ALWAYS)
+        return 1;
+    if ((no_color && *no_color) || !term || strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
 int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs)
 {
     memset(run, 0, sizeof(*run));
     run->opts = o;
     run->rs = rs;
+    run->color = use_color(o);
     run->by_error_code = json_object();
     run->by_rule = json_object();
+    if (o->format == CLI_FORMAT_SARIF) {
+        run->sarif = cli_sarif_new();
+        if (!run->sarif)
+            return -1;
+    }
     return run->by_error_code && run->by_rule ? 0 : -1;
 }
 
@@ -64,7 +97,9 @@ void cli_run_free(cli_run *run)
 {
     json_decref(run->by_error_code);
     json_decref(run->by_rule);
+    cli_sarif_free(run->sarif);
     run->by_error_code = run->by_rule = NULL;
+    run->sarif = NULL;
 }
 
 static void bump(cli_run *run, json_t *counts, const char *key)
@@ -97,37 +132,50 @@ static void count_document(cli_run *run, const ol_report *r)
 
 /* ---- text ------------------------------------------------------------------ */
 
+/* on, or "" when the output is not coloured. */
+static const char *sgr(int color, const char *on) { return color ? on : ""; }
+
 /* FILE:LINE:COL, where LINE counts in the whole file (an NDJSON document
- * starts on its own line of it). */
-static void print_place(const cli_doc *d, const ol_finding *f)
+ * starts on its own line of it). Without colour, the line is the contract's
+ * exactly; with it, the same bytes between escape sequences. */
+static void print_place(const cli_doc *d, const ol_finding *f, int color)
 {
     size_t line;
 
+    fputs(sgr(color, PLACE_ON), stdout);
     if (f->line <= 0) {
-        printf("%s: ", d->source);
-        return;
+        printf("%s:", d->source);
+    } else {
+        line = d->first_line + (size_t)f->line - 1;
+        if (f->column <= 0)
+            printf("%s:%zu:", d->source, line);
+        else
+            printf("%s:%zu:%d:", d->source, line, f->column);
     }
-    line = d->first_line + (size_t)f->line - 1;
-    if (f->column <= 0)
-        printf("%s:%zu: ", d->source, line);
-    else
-        printf("%s:%zu:%d: ", d->source, line, f->column);
+    printf("%s ", sgr(color, COLOR_OFF));
 }
 
-static void print_text(const cli_doc *d)
+static void print_finding(const cli_doc *d, const ol_finding *f, int color)
+{
+    const char *on = f->severity == OL_SEVERITY_WARNING ? WARNING_ON : ERROR_ON;
+
+    print_place(d, f, color);
+    printf("%s%s:%s %s [%s]\n", sgr(color, on), ol_severity_name(f->severity),
+           sgr(color, COLOR_OFF), f->message, f->rule);
+    cli_print_source_line(stdout, d, f, color);
+}
+
+static void print_text(const cli_doc *d, int color)
 {
     size_t i, n = ol_report_count(d->report);
     size_t dropped = ol_report_dropped(d->report);
 
-    for (i = 0; i < n; i++) {
-        const ol_finding *f = ol_report_get(d->report, i);
-
-        print_place(d, f);
-        printf("%s: %s [%s]\n", ol_severity_name(f->severity), f->message, f->rule);
-    }
+    for (i = 0; i < n; i++)
+        print_finding(d, ol_report_get(d->report, i), color);
     if (dropped > 0)
-        printf("%s: note: %zu more findings in document %zu are not shown\n", d->source,
-               dropped, d->number);
+        printf("%s%s:%s %snote:%s %zu more findings in document %zu are not shown\n",
+               sgr(color, PLACE_ON), d->source, sgr(color, COLOR_OFF),
+               sgr(color, NOTE_ON), sgr(color, COLOR_OFF), dropped, d->number);
 }
 
 /* ---- json ------------------------------------------------------------------- */
@@ -259,13 +307,17 @@ void cli_report_document(cli_run *run, const cli_doc *doc)
     count_document(run, doc->report);
     switch (run->opts->format) {
     case CLI_FORMAT_TEXT:
-        print_text(doc);
+        print_text(doc, run->color);
         break;
     case CLI_FORMAT_JSON:
         print_json_line(run, document_json(doc));
         break;
     case CLI_FORMAT_KLARNA:
         print_klarna(run, doc);
+        break;
+    case CLI_FORMAT_SARIF: /* kept for the log at the end */
+        if (cli_sarif_add(run->sarif, run->rs, doc) != 0)
+            cli_fail(run, "out of memory");
         break;
     }
 }
@@ -297,6 +349,10 @@ void cli_report_summary(cli_run *run)
         print_json_line(run, summary_json(run));
         break;
     case CLI_FORMAT_KLARNA: /* only Klarna's bodies */
+        break;
+    case CLI_FORMAT_SARIF:
+        if (cli_sarif_print(run->sarif, stdout, run->trouble) != 0)
+            cli_fail(run, "out of memory");
         break;
     }
 }
