@@ -83,21 +83,22 @@ static void check_document(cli_run *run, const char *source, size_t number,
                            size_t first_line, const char *json, size_t len)
 {
     ol_error_t err = OL_ERROR_INIT;
+    ol_kind kind = cli_config_kind(run->config, source);
     ol_report *report;
     cli_doc doc;
     int rc;
 
-    rc = ol_check_buffer(&report, run->rs, run->opts->kind, json, len, &run->opts->ctx,
-                         &err);
+    rc = ol_check_buffer(&report, run->rs, kind, json, len, &run->opts->ctx, &err);
     if (rc != OL_OK) {
         cli_fail(run, "%s: document %zu could not be checked: %s", source, number,
                  err.text[0] ? err.text : ol_strerror(rc));
         return;
     }
+    cli_config_suppress(run->config, source, report);
     doc.source = source;
     doc.number = number;
     doc.first_line = first_line;
-    doc.kind = run->opts->kind;
+    doc.kind = kind;
     doc.text = json;
     doc.len = len;
     doc.report = report;
