@@ -33,6 +33,11 @@ enum {
     OPT_NOW,
     OPT_RULES,
     OPT_DISABLE,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_PRINT_CONFIG,
+    OPT_LIST_RULES,
+    OPT_EXPLAIN,
     OPT_HELP,
     OPT_VERSION
 };
@@ -58,6 +63,11 @@ static const struct option long_options[] = {
     {"now", required_argument, NULL, OPT_NOW},
     {"rules", required_argument, NULL, OPT_RULES},
     {"disable", required_argument, NULL, OPT_DISABLE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"print-config", optional_argument, NULL, OPT_PRINT_CONFIG},
+    {"list-rules", no_argument, NULL, OPT_LIST_RULES},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
@@ -79,6 +89,24 @@ static const char usage_text[] =
     "      --rules=FILE        add the rules of FILE (repeatable)\n"
     "      --disable=ID        switch off the rule ID (repeatable)\n"
     "\n"
+    "Configuration (README.md, \"Configuration\"):\n"
+    "      --config=FILE       read the configuration from FILE; by default it is\n"
+    "                          the first .orderlint.json found walking up from\n"
+    "                          the current directory (stopping at a directory\n"
+    "                          holding .git, or at /)\n"
+    "      --no-config         use no configuration file\n"
+    "      --print-config [FILE]...  show what applies to each FILE (the file,\n"
+    "                          its kind, rule files, severities, disabled rules,\n"
+    "                          suppressions) and exit\n"
+    "  --kind wins over the configuration's globs; --rules and --disable add to\n"
+    "  its rule files and disabled rules.\n"
+    "\n"
+    "The rules:\n"
+    "      --list-rules        list every rule (id, severity, kinds, Klarna's\n"
+    "                          message, why) and exit; --format=json: a JSON array\n"
+    "      --explain=ID        show the rule ID in full, with an example that\n"
+    "                          fails it and one that passes, and exit\n"
+    "\n"
     "Context of the request:\n"
     "      --session=FILE      the session an update (or JS SDK data) changes\n"
     "      --authorized=FILE   the data authorized before a create-order\n"
@@ -98,7 +126,8 @@ static const char usage_text[] =
     "                            at the end (it holds every finding in memory)\n"
     "      --color=WHEN        colour the text format: auto (default: on a terminal,\n"
     "                          unless NO_COLOR is set and not empty), always, never\n"
-    "      --strict            warnings make the exit status 1 too\n"
+    "      --strict            warnings (and suppressions of the configuration\n"
+    "                          that matched nothing) make the exit status 1 too\n"
     "      --jobs=N            check on N threads (1 to 1024; default: the\n"
     "                          number of processors); results stay in input order\n"
     "      --no-progress       no progress line (there is one on stderr when\n"
@@ -125,8 +154,10 @@ static int parse_kind(cli_options *o, const char *arg)
 {
     int k;
 
-    if (ol_kind_parse(&o->kind, arg) == OL_OK)
+    if (ol_kind_parse(&o->kind, arg) == OL_OK) {
+        o->kind_given = 1;
         return CLI_CONTINUE;
+    }
     cli_error("unknown kind '%s'; the kinds are:", arg);
     for (k = 0; k < OL_KIND_COUNT_; k++)
         fprintf(stderr, "  %s\n", ol_kind_name((ol_kind)k));
@@ -258,8 +289,44 @@ static int context_option(cli_options *o, int c, const char *arg)
     }
 }
 
+/* --list-rules, --explain and --print-config each do one thing instead of
+ * checking: at most one of them. */
+static int set_action(cli_options *o, cli_action action, const char *option)
+{
+    if (o->action != CLI_ACTION_CHECK && o->action != action) {
+        cli_error("%s cannot be combined with --list-rules, --explain or --print-config",
+                  option);
+        return usage_error();
+    }
+    o->action = action;
+    return CLI_CONTINUE;
+}
+
+/* The options of the configuration and of the rules as information. */
+static int config_option(cli_options *o, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_CONFIG:
+        o->config_file = arg;
+        return CLI_CONTINUE;
+    case OPT_NO_CONFIG:
+        o->no_config = 1;
+        return CLI_CONTINUE;
+    case OPT_PRINT_CONFIG:
+        o->print_file = arg;
+        return set_action(o, CLI_ACTION_PRINT_CONFIG, "--print-config");
+    case OPT_LIST_RULES:
+        return set_action(o, CLI_ACTION_LIST_RULES, "--list-rules");
+    default: /* OPT_EXPLAIN */
+        o->explain = arg;
+        return set_action(o, CLI_ACTION_EXPLAIN, "--explain");
+    }
+}
+
 static int one_option(cli_options *o, int c, char *arg)
 {
+    if (c >= OPT_CONFIG && c <= OPT_EXPLAIN)
+        return config_option(o, c, arg);
     switch (c) {
     case OPT_KIND:
         return parse_kind(o, arg);
@@ -357,6 +424,10 @@ int cli_parse_args(cli_options *o, int argc, char **argv)
     }
     if (rc != CLI_CONTINUE)
         return rc;
+    if (o->config_file && o->no_config) {
+        cli_error("--config and --no-config contradict each other");
+        return usage_error();
+    }
     o->operands = argv + optind;
     o->noperands = (size_t)(argc - optind);
     o->ctx.session = o->session;

@@ -80,11 +80,10 @@ static int read_all(FILE *f, text *t)
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* What a file is checked as. */
+/* What a file is checked as: --kind, or the configuration's globs. */
 static ol_kind kind_of(const cli_run *run, const char *source)
 {
-    (void)source;
-    return run->opts->kind;
+    return cli_config_kind(run->config, source);
 }
 
 /* JSON's whitespace (RFC 8259): a line of only these is not a document. */

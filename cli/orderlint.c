@@ -60,7 +60,9 @@ static int disable_rules(ol_ruleset *rs, const cli_options *o)
     return 0;
 }
 
-static ol_ruleset *make_ruleset(const cli_options *o)
+/* The built-in table, the config's rule files, then those of --rules; the
+ * config's severities and disabled rules, then --disable. */
+static ol_ruleset *make_ruleset(const cli_options *o, const cli_config *cfg)
 {
     ol_error_t err = OL_ERROR_INIT;
     ol_ruleset *rs = NULL;
@@ -70,7 +72,8 @@ static ol_ruleset *make_ruleset(const cli_options *o)
         ruleset_error(NULL, &err, rc);
         return NULL;
     }
-    if (add_rule_files(rs, o) != 0 || disable_rules(rs, o) != 0) {
+    if (cli_config_add_rule_files(cfg, rs) != 0 || add_rule_files(rs, o) != 0 ||
+        cli_config_set_rules(cfg, rs) != 0 || disable_rules(rs, o) != 0) {
         ol_ruleset_free(rs);
         return NULL;
     }
@@ -116,31 +119,52 @@ static int flush_stdout(void)
     return 0;
 }
 
-static int exit_status(const cli_run *run, const cli_options *o)
+/* unused: the config's suppressions that matched nothing, warnings too. */
+static int exit_status(const cli_run *run, const cli_options *o, size_t unused)
 {
     if (run->trouble)
         return CLI_EXIT_TROUBLE;
-    if (run->rejected > 0 || (o->strict && run->warnings > 0))
+    if (run->rejected > 0 || (o->strict && (run->warnings > 0 || unused > 0)))
         return CLI_EXIT_REJECTED;
     return CLI_EXIT_CLEAN;
 }
 
-static int run_checks(const cli_options *o)
+/* --list-rules, --explain, --print-config: about the rules or the
+ * configuration, not about documents. */
+static int tell(const cli_options *o, const cli_config *cfg, const ol_ruleset *rs)
 {
-    ol_ruleset *rs = make_ruleset(o);
+    size_t i;
+    int status;
+
+    if (o->action == CLI_ACTION_PRINT_CONFIG) {
+        if (!o->print_file && o->noperands == 0)
+            return cli_config_print(cfg, o, NULL);
+        status = o->print_file ? cli_config_print(cfg, o, o->print_file) : CLI_EXIT_CLEAN;
+        for (i = 0; i < o->noperands && status == CLI_EXIT_CLEAN; i++)
+            status = cli_config_print(cfg, o, o->operands[i]);
+        return status;
+    }
+    if (o->noperands > 0) {
+        cli_error("%s takes no FILE",
+                  o->action == CLI_ACTION_EXPLAIN ? "--explain" : "--list-rules");
+        return CLI_EXIT_TROUBLE;
+    }
+    if (o->action == CLI_ACTION_EXPLAIN)
+        return cli_explain_rule(rs, o->explain, o->format);
+    return cli_list_rules(rs, o->format);
+}
+
+static int check_all(const cli_options *o, cli_config *cfg, const ol_ruleset *rs)
+{
     cli_run run;
     int status;
 
-    if (!rs)
+    if (!context_ok(rs, o))
         return CLI_EXIT_TROUBLE;
-    if (!context_ok(rs, o)) {
-        ol_ruleset_free(rs);
-        return CLI_EXIT_TROUBLE;
-    }
     if (cli_run_init(&run, o, rs) != 0) {
         cli_error("out of memory");
         status = CLI_EXIT_TROUBLE;
-    } else if (cli_jobs_start(&run, o->jobs) != 0) {
+    } else if ((run.config = cfg, cli_jobs_start(&run, o->jobs)) != 0) {
         cli_error("cannot start %ld threads", o->jobs);
         status = CLI_EXIT_TROUBLE;
     } else {
@@ -149,10 +173,26 @@ static int run_checks(const cli_options *o)
         cli_jobs_finish(&run);
         cli_progress_end(&run);
         cli_report_summary(&run);
-        status = exit_status(&run, o);
+        status = exit_status(&run, o, cli_config_report_unused(cfg));
     }
     cli_run_free(&run);
+    return status;
+}
+
+static int run_checks(const cli_options *o)
+{
+    cli_config *cfg = NULL;
+    ol_ruleset *rs = NULL;
+    int status = CLI_EXIT_TROUBLE;
+
+    if (cli_config_load(&cfg, o) == 0)
+        rs = make_ruleset(o, cfg);
+    if (rs && o->action != CLI_ACTION_CHECK)
+        status = tell(o, cfg, rs);
+    else if (rs)
+        status = check_all(o, cfg, rs);
     ol_ruleset_free(rs);
+    cli_config_free(cfg);
     return status;
 }
 

@@ -369,6 +369,24 @@ OL_EXTERN int ol_report_klarna_json(const ol_report *r, char **out);
 OL_EXTERN int ol_report_klarna_json_ex(const ol_report *r, const char *correlation_id,
                                        char **out);
 
+/**
+ * Drop the findings of one rule from a report: those at pointer (an RFC 6901
+ * pointer compared exactly, "" for the root), or all of them when pointer is
+ * NULL. The report is then what it would have been without them: its
+ * validity, error_code, HTTP status and messages are chosen again from the
+ * findings left, which keep their order. This is how a project suppresses a
+ * finding it has judged harmless (orderlint's configuration file).
+ * Findings of other rules that the dropped ones held back (a rule's `needs`)
+ * do not appear afterwards: they were never made. Never allocates.
+ * @param r        a report; NULL drops nothing
+ * @param rule_id  the rule whose findings go; NULL drops nothing
+ * @param pointer  where, or NULL for everywhere
+ * @return the number of findings dropped
+ * @since 0.1.0
+ */
+OL_EXTERN size_t ol_report_suppress(ol_report *r, const char *rule_id,
+                                    const char *pointer);
+
 /** Free a report. NULL is a no-op. */
 OL_EXTERN void ol_report_free(ol_report *r);
 

@@ -533,11 +533,15 @@ static int already_listed(const ol_report *r, const char *message)
     return 0;
 }
 
-static int choose_answer(ol_report *r)
+/* The answer: the error Klarna checks first (answer_rank), NULL when the
+ * report holds no error. */
+static void pick_answer(ol_report *r)
 {
     size_t i;
     int best = -1, a;
 
+    r->code = NULL;
+    r->http = 0;
     for (i = 0; i < r->n; i++) {
         if (r->items[i].pub.severity != OL_SEVERITY_ERROR)
             continue;
@@ -548,17 +552,31 @@ static int choose_answer(ol_report *r)
             r->http = r->items[i].pub.http_status;
         }
     }
-    if (best < 0)
-        return OL_OK;
-    r->messages = olp_calloc(r->n, sizeof(*r->messages));
-    if (!r->messages)
-        return OL_ENOMEM;
-    for (i = 0; i < r->n; i++) {
+}
+
+/* The messages of the answer into r->messages, which has room for r->n. */
+static void list_messages(ol_report *r)
+{
+    size_t i;
+
+    r->nmessages = 0;
+    for (i = 0; r->code && i < r->n; i++) {
         const ol_finding *f = &r->items[i].pub;
         if (f->severity == OL_SEVERITY_ERROR && strcmp(f->error_code, r->code) == 0 &&
             f->http_status == r->http && !already_listed(r, f->klarna_message))
             r->messages[r->nmessages++] = f->klarna_message;
     }
+}
+
+static int choose_answer(ol_report *r)
+{
+    pick_answer(r);
+    if (!r->code)
+        return OL_OK;
+    r->messages = olp_calloc(r->n, sizeof(*r->messages));
+    if (!r->messages)
+        return OL_ENOMEM;
+    list_messages(r);
     return OL_OK;
 }
 
@@ -587,6 +605,48 @@ int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t
             return rc;
     }
     return choose_answer(r);
+}
+
+/* ---- suppression ---------------------------------------------------------- */
+
+static int suppressed(const item *it, const char *rule_id, const char *pointer)
+{
+    return strcmp(it->pub.rule, rule_id) == 0 &&
+           (!pointer || strcmp(it->pub.pointer, pointer) == 0);
+}
+
+/* Forget one kept finding, as if it had never been added. */
+static void forget(ol_report *r, item *it)
+{
+    if (it->pub.severity == OL_SEVERITY_ERROR)
+        places_count(r, it->pub.pointer, -1); /* never allocates when forgetting */
+    item_free(it);
+}
+
+size_t ol_report_suppress(ol_report *r, const char *rule_id, const char *pointer)
+{
+    size_t i, kept = 0, removed;
+
+    if (!r || !rule_id)
+        return 0;
+    for (i = 0; i < r->n; i++) {
+        if (suppressed(&r->items[i], rule_id, pointer))
+            forget(r, &r->items[i]);
+        else
+            r->items[kept++] = r->items[i];
+    }
+    removed = r->n - kept;
+    if (removed == 0)
+        return 0;
+    r->n = kept;
+    r->worst = -1;
+    /* The messages array has room for every finding the report had, and a
+     * report without one had no error, so has none now: re-choosing the
+     * answer never allocates, and cannot fail. */
+    pick_answer(r);
+    if (r->messages)
+        list_messages(r);
+    return removed;
 }
 
 /* ---- public accessors ---------------------------------------------------- */

@@ -337,6 +337,106 @@ START_TEST(test_report_free_null)
 }
 END_TEST
 
+/* Suppressing a rule everywhere: its findings go, the others keep their
+ * order, and the answer is chosen again from what is left (here the 404
+ * goes, so the 400 answers, with its own messages). */
+START_TEST(test_suppress_everywhere_rechooses_the_answer)
+{
+    olp_rule nf = make_rule("nf", OL_SEVERITY_ERROR, "NOT_FOUND", 404);
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = tree();
+
+    add(rep, &nf, "", "Invalid session id");
+    add(rep, &e, "/z", "Bad value: z");
+    add(rep, &nf, "/m", "Invalid session id");
+    add(rep, &e, "/m", "Bad value: m");
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_str_eq(ol_report_error_code(rep), "NOT_FOUND");
+    ck_assert_uint_eq(ol_report_suppress(rep, "nf", NULL), 2);
+    ck_assert_uint_eq(ol_report_count(rep), 2);
+    ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/z");
+    ck_assert_str_eq(ol_report_get(rep, 1)->pointer, "/m");
+    ck_assert_str_eq(ol_report_error_code(rep), "BAD_VALUE");
+    ck_assert_int_eq(ol_report_http_status(rep), 400);
+    ck_assert_uint_eq(ol_report_message_count(rep), 2);
+    ck_assert_str_eq(ol_report_message(rep, 0), "Bad value: z");
+    ck_assert_str_eq(ol_report_message(rep, 1), "Bad value: m");
+    ck_assert_ptr_null(ol_report_message(rep, 2));
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+/* At one pointer only: the same rule elsewhere stays, another rule at that
+ * pointer stays, and a pointer is compared whole ("/a" is not "/a/0"). */
+START_TEST(test_suppress_at_a_pointer)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule f = make_rule("f", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = tree();
+
+    add(rep, &e, "/a/0", "Bad value: a[0]");
+    add(rep, &e, "/m", "Bad value: m");
+    add(rep, &f, "/m", "Bad value: m (f)");
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_suppress(rep, "e", "/a"), 0);
+    ck_assert_uint_eq(ol_report_suppress(rep, "e", "/m"), 1);
+    ck_assert_uint_eq(ol_report_count(rep), 2);
+    ck_assert_str_eq(ol_report_get(rep, 0)->rule, "e");
+    ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/a/0");
+    ck_assert_str_eq(ol_report_get(rep, 1)->rule, "f");
+    ck_assert_uint_eq(ol_report_message_count(rep), 2);
+    ck_assert_str_eq(ol_report_message(rep, 1), "Bad value: m (f)");
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+/* When the last error goes the report is valid: no answer, no messages, no
+ * body; the warnings stay. */
+START_TEST(test_suppress_the_last_error_makes_it_valid)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule w = make_rule("w", OL_SEVERITY_WARNING, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+    char *body = NULL;
+
+    add(rep, &w, "", "Bad value: w");
+    add(rep, &e, "", "Bad value: e");
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert(!ol_report_valid(rep));
+    ck_assert_uint_eq(ol_report_suppress(rep, "e", ""), 1);
+    ck_assert(ol_report_valid(rep));
+    ck_assert_ptr_null(ol_report_error_code(rep));
+    ck_assert_int_eq(ol_report_http_status(rep), 0);
+    ck_assert_uint_eq(ol_report_message_count(rep), 0);
+    ck_assert_ptr_null(ol_report_message(rep, 0));
+    ck_assert_int_eq(ol_report_klarna_json_ex(rep, "id", &body), OL_EINVAL);
+    ck_assert_uint_eq(ol_report_count(rep), 1);
+    ck_assert_str_eq(ol_report_get(rep, 0)->rule, "w");
+    ol_report_free(rep);
+}
+END_TEST
+
+START_TEST(test_suppress_nothing)
+{
+    olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(0);
+
+    ck_assert_uint_eq(ol_report_suppress(NULL, "e", NULL), 0);
+    add(rep, &e, "", "Bad value: e");
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_suppress(rep, NULL, NULL), 0);
+    ck_assert_uint_eq(ol_report_suppress(rep, "other", NULL), 0);
+    ck_assert_uint_eq(ol_report_count(rep), 1);
+    ck_assert_str_eq(ol_report_error_code(rep), "BAD_VALUE");
+    ck_assert_uint_eq(ol_report_message_count(rep), 1);
+    ol_report_free(rep);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -354,6 +454,12 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_max_findings_keeps_what_decides);
     tcase_add_test(tc, test_error_under_a_place);
     tcase_add_test(tc, test_report_free_null);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("suppress");
+    tcase_add_test(tc, test_suppress_everywhere_rechooses_the_answer);
+    tcase_add_test(tc, test_suppress_at_a_pointer);
+    tcase_add_test(tc, test_suppress_the_last_error_makes_it_valid);
+    tcase_add_test(tc, test_suppress_nothing);
     suite_add_tcase(s, tc);
     tc = tcase_create("body");
     tcase_add_test(tc, test_klarna_body_exact);

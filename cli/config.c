@@ -1,0 +1,950 @@
+/*
+ * config.c: the project's configuration file, .orderlint.json (README.md,
+ * "Configuration"; doc/config.md). It is found by walking up from the
+ * current directory, stopping at the first one, at a directory holding .git
+ * (the top of a repository) or at /; --config=FILE names one, --no-config
+ * uses none. It says which kind each file is (globs), which rules are off or
+ * of another severity, which rule files to load, and which findings to
+ * suppress. The command line wins: --kind over the globs; --rules and
+ * --disable add to the file's.
+ *
+ * A mistake in the file is FILE:LINE:COL: error: ..., and exit 2: an unknown
+ * key or rule id too, so that a typo cannot switch a check off unseen.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup, getcwd */
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define CONFIG_NAME ".orderlint.json"
+
+/* How input.c names standard input (cli_doc.source): no glob matches it. */
+#define STDIN_SOURCE "<stdin>"
+
+/* A glob, split at '/': a segment is an fnmatch(3) pattern, or "**". */
+typedef struct glob {
+    const char *text; /* as written */
+    char *buf;        /* the segments point into it */
+    char **seg;
+    size_t nseg;
+} glob;
+
+typedef struct place {
+    int line, column;
+} place;
+
+typedef struct kind_glob {
+    glob files;
+    ol_kind kind;
+    place at;
+} kind_glob;
+
+typedef struct entry { /* a rule file, a disabled rule id */
+    const char *text;  /* as written */
+    char *path;        /* a rule file's path from the current directory */
+    place at;
+} entry;
+
+typedef struct severity_of {
+    const char *id;
+    ol_severity severity;
+    place at;
+} severity_of;
+
+typedef struct suppression {
+    const char *rule;
+    const char *pointer; /* NULL: everywhere in the files */
+    int has_files;
+    glob files;
+    place at;
+    atomic_size_t applied; /* documents it applied to */
+    atomic_size_t dropped; /* findings it dropped */
+} suppression;
+
+struct cli_config {
+    ol_kind kind;   /* --kind, or the default */
+    int kind_given; /* --kind was given */
+    char *cwd;      /* the current directory, absolute */
+    char *shown;    /* the file's name in messages (from the current directory) */
+    char *dir;      /* its directory, absolute: what globs are relative to */
+    char *text;     /* the file, past a byte-order mark */
+    size_t len;
+    json_t *root; /* the strings above borrow from it */
+    kind_glob *kinds;
+    size_t nkinds;
+    entry *rule_files;
+    size_t nrule_files;
+    entry *disabled;
+    size_t ndisabled;
+    severity_of *severities;
+    size_t nseverities;
+    suppression *sups;
+    size_t nsups;
+};
+
+/* ---- messages ------------------------------------------------------------- */
+
+static place place_of(const cli_config *c, const char *pointer, int key)
+{
+    place p;
+
+    cli_text_place(c->text, cli_json_offset(c->text, c->len, pointer, key), &p.line,
+                   &p.column);
+    return p;
+}
+
+static void vsay(const char *file, place at, const char *level, const char *fmt,
+                 va_list ap)
+{
+    fflush(stdout);
+    fprintf(stderr, "%s:%d:%d: %s: ", file, at.line, at.column, level);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+/* FILE:LINE:COL: error: ... at the member pointer names (its key, when key
+ * is nonzero). Returns -1, for the caller to return. */
+static int config_error(const cli_config *c, const char *pointer, int key,
+                        const char *fmt, ...) CLI_PRINTF(4, 5);
+static int config_error(const cli_config *c, const char *pointer, int key,
+                        const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsay(c->shown, place_of(c, pointer, key), "error", fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int error_at(const cli_config *c, place at, const char *fmt, ...) CLI_PRINTF(3, 4);
+static int error_at(const cli_config *c, place at, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsay(c->shown, at, "error", fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int out_of_memory(void)
+{
+    cli_error("out of memory");
+    return -1;
+}
+
+/* ---- paths ------------------------------------------------------------------ */
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir), m = strlen(name);
+    int sep = n > 0 && dir[n - 1] != '/';
+    char *s = malloc(n + (size_t)sep + m + 1);
+
+    if (s) {
+        memcpy(s, dir, n);
+        if (sep)
+            s[n] = '/';
+        memcpy(s + n + (size_t)sep, name, m + 1);
+    }
+    return s;
+}
+
+static char *current_dir(void)
+{
+    size_t cap = 256;
+
+    for (;;) {
+        char *buf = malloc(cap);
+        if (!buf)
+            return NULL;
+        if (getcwd(buf, cap))
+            return buf;
+        free(buf);
+        if (errno != ERANGE)
+            return NULL;
+        cap *= 2;
+    }
+}
+
+/* path made absolute from cwd and lexically normal: no "", "." or ".."
+ * segments (symbolic links are not resolved: a file is where it is named). */
+static char *absolute(const char *cwd, const char *path)
+{
+    char *all = path[0] == '/' ? strdup(path) : join(cwd, path);
+    char *out, *seg, *save = NULL;
+    size_t n = 0;
+
+    out = all ? malloc(strlen(all) + 2) : NULL;
+    if (!out) {
+        free(all);
+        return NULL;
+    }
+    for (seg = strtok_r(all, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+        if (strcmp(seg, ".") == 0)
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            while (n > 0 && out[--n] != '/')
+                ;
+            continue;
+        }
+        out[n++] = '/';
+        memcpy(out + n, seg, strlen(seg));
+        n += strlen(seg);
+    }
+    if (n == 0)
+        out[n++] = '/';
+    out[n] = '\0';
+    free(all);
+    return out;
+}
+
+/* The directory part of an absolute, normal path. */
+static void cut_last(char *path)
+{
+    char *slash = strrchr(path, '/');
+
+    if (slash == path)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char *p = join(dir, name);
+    int found = p && access(p, F_OK) == 0;
+
+    free(p);
+    return found;
+}
+
+/* ---- globs ------------------------------------------------------------------ */
+
+/* Split text at '/', leaving out empty and "." segments ("./a//b" is "a/b"). */
+static int split(const char *text, char **buf, char ***seg, size_t *nseg)
+{
+    char *s, *save = NULL;
+    size_t n = 0;
+
+    *buf = strdup(text);
+    *seg = *buf ? calloc(strlen(text) / 2 + 2, sizeof(**seg)) : NULL;
+    if (!*seg)
+        return -1;
+    for (s = strtok_r(*buf, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
+        if (strcmp(s, ".") != 0)
+            (*seg)[n++] = s;
+    }
+    *nseg = n;
+    return 0;
+}
+
+static void glob_free(glob *g)
+{
+    free(g->buf);
+    free(g->seg);
+}
+
+/* "**" is any number of directories, none too; any other segment is matched
+ * by fnmatch(3) within one directory, as FNM_PATHNAME would. */
+static int match_segments(char *const *pat, size_t np, char *const *path, size_t nq)
+{
+    size_t k;
+
+    if (np == 0)
+        return nq == 0;
+    if (strcmp(pat[0], "**") == 0) {
+        for (k = 0; k <= nq; k++) {
+            if (match_segments(pat + 1, np - 1, path + k, nq - k))
+                return 1;
+        }
+        return 0;
+    }
+    return nq > 0 && fnmatch(pat[0], path[0], 0) == 0 &&
+           match_segments(pat + 1, np - 1, path + 1, nq - 1);
+}
+
+/* An input's path from the config's directory, split. inside is 0 for
+ * standard input and for a file outside that directory: no glob matches. */
+typedef struct relpath {
+    int inside;
+    char *abs, *buf;
+    char **seg;
+    size_t nseg;
+} relpath;
+
+static void rel_free(relpath *rp)
+{
+    free(rp->abs);
+    free(rp->buf);
+    free(rp->seg);
+}
+
+/* Out of memory, the input is taken as outside: checked as the default
+ * kind, without suppressions (the next allocation will say it). */
+static void rel_init(relpath *rp, const cli_config *c, const char *source)
+{
+    size_t n;
+
+    memset(rp, 0, sizeof(*rp));
+    if (!c->dir || !source || strcmp(source, STDIN_SOURCE) == 0)
+        return;
+    rp->abs = absolute(c->cwd, source);
+    n = strlen(c->dir);
+    if (!rp->abs)
+        return;
+    if (strcmp(c->dir, "/") == 0)
+        n = 0;
+    else if (strncmp(rp->abs, c->dir, n) != 0 || rp->abs[n] != '/')
+        return;
+    rp->inside = split(rp->abs + n + 1, &rp->buf, &rp->seg, &rp->nseg) == 0;
+}
+
+static int glob_matches(const glob *g, const relpath *rp)
+{
+    return rp->inside && match_segments(g->seg, g->nseg, rp->seg, rp->nseg);
+}
+
+/* ---- reading the file --------------------------------------------------------- */
+
+/* Room in c->text for more bytes and a NUL. 0, or -1 (errno ENOMEM). */
+static int text_room(cli_config *c, size_t *cap)
+{
+    size_t want = *cap ? 2 * *cap : 4096;
+    char *p;
+
+    if (*cap - c->len >= 2)
+        return 0;
+    p = realloc(c->text, want);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    c->text = p;
+    *cap = want;
+    return 0;
+}
+
+static int read_text(cli_config *c, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 0, got = 1;
+    int failed = !f;
+
+    while (!failed && got > 0) {
+        failed = text_room(c, &cap) != 0;
+        got = failed ? 0 : fread(c->text + c->len, 1, cap - c->len - 1, f);
+        c->len += got;
+    }
+    if (!failed && ferror(f))
+        failed = 1;
+    if (f)
+        fclose(f);
+    if (failed) {
+        cli_error("%s: %s", c->shown, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    c->text[c->len] = '\0';
+    if (c->len >= 3 && memcmp(c->text, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(c->text, c->text + 3, c->len - 2);
+        c->len -= 3;
+    }
+    return 0;
+}
+
+/* ---- the members ---------------------------------------------------------------- */
+
+/* Each key of obj is one of allowed (NULL-terminated), else an error at it. */
+static int known_keys(const cli_config *c, const json_t *obj, const char *at,
+                      const char *const *allowed, const char *list)
+{
+    const char *key;
+    const json_t *v;
+    size_t i;
+    char ptr[512];
+
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        for (i = 0; allowed[i] && strcmp(allowed[i], key) != 0; i++)
+            ;
+        if (!allowed[i]) {
+            snprintf(ptr, sizeof(ptr), "%s/%s", at, key);
+            return config_error(c, ptr, 1, "unknown key \"%s\" (the keys here: %s)", key,
+                                list);
+        }
+    }
+    return 0;
+}
+
+/* A member that must be a string, or absent when optional. */
+static int string_member(const cli_config *c, const json_t *obj, const char *at,
+                         const char *key, int optional, const char **out)
+{
+    const json_t *v = json_object_get(obj, key);
+    char ptr[512];
+
+    *out = NULL;
+    snprintf(ptr, sizeof(ptr), "%s/%s", at, key);
+    if (!v && optional)
+        return 0;
+    if (!v)
+        return config_error(c, at, 0, "\"%s\" is missing", key);
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return config_error(c, ptr, 0, "\"%s\" must be a string, not empty", key);
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int array_member(const cli_config *c, const char *key, size_t *n)
+{
+    const json_t *v = json_object_get(c->root, key);
+    char ptr[64];
+
+    *n = 0;
+    if (!v)
+        return 0;
+    snprintf(ptr, sizeof(ptr), "/%s", key);
+    if (!json_is_array(v))
+        return config_error(c, ptr, 0, "\"%s\" must be an array", key);
+    *n = json_array_size(v);
+    return 0;
+}
+
+static int compile_glob(const cli_config *c, const char *ptr, const char *text, glob *g)
+{
+    g->text = text;
+    if (text[0] == '/')
+        return config_error(c, ptr, 0,
+                            "\"%s\": globs are relative to the directory of %s, not "
+                            "absolute",
+                            text, c->shown);
+    if (split(text, &g->buf, &g->seg, &g->nseg) != 0)
+        return out_of_memory();
+    if (g->nseg == 0)
+        return config_error(c, ptr, 0, "\"%s\" names no file", text);
+    return 0;
+}
+
+static int parse_kind_glob(cli_config *c, const json_t *v, const char *at, kind_glob *k)
+{
+    static const char *const keys[] = {"files", "kind", NULL};
+    const char *files, *kind;
+    char ptr[128];
+
+    if (!json_is_object(v))
+        return config_error(c, at, 0,
+                            "an entry of \"kinds\" is an object: "
+                            "{\"files\": GLOB, \"kind\": KIND}");
+    if (known_keys(c, v, at, keys, "files, kind") != 0 ||
+        string_member(c, v, at, "files", 0, &files) != 0 ||
+        string_member(c, v, at, "kind", 0, &kind) != 0)
+        return -1;
+    snprintf(ptr, sizeof(ptr), "%s/kind", at);
+    if (ol_kind_parse(&k->kind, kind) != OL_OK)
+        return config_error(c, ptr, 0, "unknown kind \"%s\"", kind);
+    k->at = place_of(c, at, 0);
+    snprintf(ptr, sizeof(ptr), "%s/files", at);
+    return compile_glob(c, ptr, files, &k->files);
+}
+
+static int parse_kinds(cli_config *c)
+{
+    size_t i, n;
+    char at[64];
+
+    if (array_member(c, "kinds", &n) != 0)
+        return -1;
+    c->kinds = calloc(n + 1, sizeof(*c->kinds));
+    if (!c->kinds)
+        return out_of_memory();
+    for (i = 0; i < n; i++) {
+        c->nkinds++; /* freed with the config from here, whatever happens */
+        snprintf(at, sizeof(at), "/kinds/%zu", i);
+        if (parse_kind_glob(c, json_array_get(json_object_get(c->root, "kinds"), i), at,
+                            &c->kinds[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* An array of strings, "rule_files" or "disable". */
+static int parse_entries(cli_config *c, const char *key, entry **out, size_t *count)
+{
+    const json_t *a = json_object_get(c->root, key);
+    size_t i, n;
+    char at[64];
+
+    if (array_member(c, key, &n) != 0)
+        return -1;
+    *out = calloc(n + 1, sizeof(**out));
+    if (!*out)
+        return out_of_memory();
+    for (i = 0; i < n; i++) {
+        const json_t *v = json_array_get(a, i);
+        snprintf(at, sizeof(at), "/%s/%zu", key, i);
+        if (!json_is_string(v) || json_string_length(v) == 0)
+            return config_error(c, at, 0, "an entry of \"%s\" is a string, not empty",
+                                key);
+        (*out)[i].text = json_string_value(v);
+        (*out)[i].at = place_of(c, at, 0);
+        *count = i + 1;
+    }
+    return 0;
+}
+
+/* A rule file's path from the current directory: as written when absolute,
+ * else from the config file's directory. */
+static int resolve_rule_files(cli_config *c)
+{
+    char *dir = strdup(c->shown), *slash;
+    size_t i;
+
+    if (!dir)
+        return out_of_memory();
+    slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        dir[0] = '\0';
+    for (i = 0; i < c->nrule_files; i++) {
+        const char *t = c->rule_files[i].text;
+        c->rule_files[i].path = t[0] == '/' || !dir[0] ? strdup(t) : join(dir, t);
+        if (!c->rule_files[i].path) {
+            free(dir);
+            return out_of_memory();
+        }
+    }
+    free(dir);
+    return 0;
+}
+
+static int parse_severities(cli_config *c)
+{
+    const json_t *obj = json_object_get(c->root, "severity"), *v;
+    const char *id;
+    char ptr[512];
+
+    if (!obj)
+        return 0;
+    if (!json_is_object(obj))
+        return config_error(
+            c, "/severity", 0,
+            "\"severity\" is an object: {\"RULE\": \"error\" or \"warning\"}");
+    c->severities = calloc(json_object_size(obj) + 1, sizeof(*c->severities));
+    if (!c->severities)
+        return out_of_memory();
+    json_object_foreach((json_t *)obj, id, v)
+    {
+        severity_of *s = &c->severities[c->nseverities];
+        const char *name = json_string_value(v);
+
+        snprintf(ptr, sizeof(ptr), "/severity/%s", id);
+        if (name && strcmp(name, "error") == 0)
+            s->severity = OL_SEVERITY_ERROR;
+        else if (name && strcmp(name, "warning") == 0)
+            s->severity = OL_SEVERITY_WARNING;
+        else
+            return config_error(c, ptr, 0,
+                                "the severity of %s is \"error\" or \"warning\"", id);
+        s->id = id;
+        s->at = place_of(c, ptr, 1);
+        c->nseverities++;
+    }
+    return 0;
+}
+
+static int parse_suppression(cli_config *c, const json_t *v, const char *at,
+                             suppression *s)
+{
+    static const char *const keys[] = {"rule", "files", "pointer", "reason", NULL};
+    const char *files, *reason;
+    const json_t *pointer = json_object_get(v, "pointer");
+    char ptr[128];
+
+    if (!json_is_object(v))
+        return config_error(c, at, 0,
+                            "an entry of \"suppress\" is an object: "
+                            "{\"rule\": ID, \"files\": GLOB, \"pointer\": POINTER}");
+    if (known_keys(c, v, at, keys, "rule, files, pointer, reason") != 0 ||
+        string_member(c, v, at, "rule", 0, &s->rule) != 0 ||
+        string_member(c, v, at, "files", 1, &files) != 0 ||
+        string_member(c, v, at, "reason", 1, &reason) != 0)
+        return -1;
+    snprintf(ptr, sizeof(ptr), "%s/pointer", at);
+    if (pointer) {
+        s->pointer = json_string_value(pointer);
+        if (!s->pointer || (s->pointer[0] && s->pointer[0] != '/'))
+            return config_error(c, ptr, 0,
+                                "\"pointer\" is an RFC 6901 pointer: \"\" or \"/...\"");
+    }
+    if (!files && !pointer)
+        return config_error(c, at, 0,
+                            "a suppression names \"files\", a \"pointer\" or both (to "
+                            "switch %s off everywhere, use \"disable\")",
+                            s->rule);
+    s->at = place_of(c, at, 0);
+    s->has_files = files != NULL;
+    snprintf(ptr, sizeof(ptr), "%s/files", at);
+    return files ? compile_glob(c, ptr, files, &s->files) : 0;
+}
+
+static int parse_suppressions(cli_config *c)
+{
+    size_t i, n;
+    char at[64];
+
+    if (array_member(c, "suppress", &n) != 0)
+        return -1;
+    c->sups = calloc(n + 1, sizeof(*c->sups));
+    if (!c->sups)
+        return out_of_memory();
+    for (i = 0; i < n; i++) {
+        c->nsups++; /* freed with the config from here, whatever happens */
+        snprintf(at, sizeof(at), "/suppress/%zu", i);
+        atomic_init(&c->sups[i].applied, 0);
+        atomic_init(&c->sups[i].dropped, 0);
+        if (parse_suppression(c, json_array_get(json_object_get(c->root, "suppress"), i),
+                              at, &c->sups[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_config(cli_config *c)
+{
+    static const char *const keys[] = {"kinds",    "rule_files", "disable",
+                                       "severity", "suppress",   NULL};
+    json_error_t jerr;
+
+    c->root = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!c->root) {
+        place at = {jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1};
+        return error_at(c, at, "%s", jerr.text);
+    }
+    if (!json_is_object(c->root))
+        return config_error(c, "", 0, "the configuration is a JSON object");
+    if (known_keys(c, c->root, "", keys,
+                   "kinds, rule_files, disable, severity, suppress"))
+        return -1;
+    if (parse_kinds(c) != 0 ||
+        parse_entries(c, "rule_files", &c->rule_files, &c->nrule_files) != 0 ||
+        parse_entries(c, "disable", &c->disabled, &c->ndisabled) != 0 ||
+        parse_severities(c) != 0 || parse_suppressions(c) != 0)
+        return -1;
+    return resolve_rule_files(c);
+}
+
+/* ---- finding the file ---------------------------------------------------------------
+ */
+
+/* Walk up from the current directory. 0 with c->shown and c->dir set when
+ * found, 0 without when not, -1 out of memory. */
+static int discover(cli_config *c)
+{
+    char *dir = strdup(c->cwd);
+    size_t up = 0, i;
+
+    while (dir && !exists(dir, CONFIG_NAME)) {
+        if (exists(dir, ".git") || strcmp(dir, "/") == 0) {
+            free(dir);
+            return 0;
+        }
+        cut_last(dir);
+        up++;
+    }
+    c->shown = dir ? malloc(3 * up + sizeof(CONFIG_NAME)) : NULL;
+    if (!c->shown) {
+        free(dir);
+        return out_of_memory();
+    }
+    for (i = 0; i < up; i++)
+        memcpy(c->shown + 3 * i, "../", 3);
+    memcpy(c->shown + 3 * up, CONFIG_NAME, sizeof(CONFIG_NAME));
+    c->dir = dir;
+    return 0;
+}
+
+static int locate_config(cli_config *c, const cli_options *o)
+{
+    if (o->no_config)
+        return 0;
+    if (!o->config_file)
+        return discover(c);
+    c->shown = strdup(o->config_file);
+    c->dir = absolute(c->cwd, o->config_file);
+    if (!c->shown || !c->dir)
+        return out_of_memory();
+    cut_last(c->dir);
+    return 0;
+}
+
+int cli_config_load(cli_config **out, const cli_options *o)
+{
+    cli_config *c = calloc(1, sizeof(*c));
+
+    *out = c;
+    if (!c)
+        return out_of_memory();
+    c->kind = o->kind;
+    c->kind_given = o->kind_given;
+    c->cwd = current_dir();
+    if (!c->cwd) {
+        cli_error("the current directory: %s", strerror(errno));
+        return -1;
+    }
+    if (locate_config(c, o) != 0)
+        return -1;
+    if (!c->shown)
+        return 0; /* no configuration: the command line alone */
+    if (read_text(c, c->shown) != 0)
+        return -1;
+    return parse_config(c);
+}
+
+void cli_config_free(cli_config *c)
+{
+    size_t i;
+
+    if (!c)
+        return;
+    for (i = 0; i < c->nkinds; i++)
+        glob_free(&c->kinds[i].files);
+    for (i = 0; i < c->nsups; i++)
+        glob_free(&c->sups[i].files);
+    for (i = 0; i < c->nrule_files; i++)
+        free(c->rule_files[i].path);
+    free(c->kinds);
+    free(c->rule_files);
+    free(c->disabled);
+    free(c->severities);
+    free(c->sups);
+    json_decref(c->root);
+    free(c->text);
+    free(c->dir);
+    free(c->shown);
+    free(c->cwd);
+    free(c);
+}
+
+/* ---- the ruleset ---------------------------------------------------------------- */
+
+int cli_config_add_rule_files(const cli_config *c, ol_ruleset *rs)
+{
+    size_t i;
+
+    for (i = 0; i < c->nrule_files; i++) {
+        const entry *f = &c->rule_files[i];
+        ol_error_t err = OL_ERROR_INIT;
+        int rc = ol_ruleset_add_file(rs, f->path, &err);
+
+        if (rc == OL_OK)
+            continue;
+        if (err.line > 0) /* a mistake in the rule file: its own place */
+            fprintf(stderr, "%s:%d:%d: error: %s\n", f->path, err.line, err.column,
+                    err.text);
+        else
+            error_at(c, f->at, "%s: %s", f->path,
+                     err.text[0] ? err.text : ol_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+static int unknown_rule(const cli_config *c, place at, const char *id)
+{
+    return error_at(c, at, "no rule has the id '%s'", id);
+}
+
+int cli_config_set_rules(const cli_config *c, ol_ruleset *rs)
+{
+    size_t i;
+
+    for (i = 0; i < c->nseverities; i++) {
+        const severity_of *s = &c->severities[i];
+        if (ol_ruleset_set_severity(rs, s->id, s->severity, NULL) != OL_OK)
+            return unknown_rule(c, s->at, s->id);
+    }
+    for (i = 0; i < c->ndisabled; i++) {
+        if (ol_ruleset_disable(rs, c->disabled[i].text, NULL) != OL_OK)
+            return unknown_rule(c, c->disabled[i].at, c->disabled[i].text);
+    }
+    for (i = 0; i < c->nsups; i++) {
+        if (!ol_ruleset_find_rule(rs, c->sups[i].rule))
+            return unknown_rule(c, c->sups[i].at, c->sups[i].rule);
+    }
+    return 0;
+}
+
+/* ---- one input ------------------------------------------------------------------ */
+
+static const kind_glob *kind_glob_for(const cli_config *c, const relpath *rp)
+{
+    size_t i;
+
+    for (i = 0; i < c->nkinds; i++) {
+        if (glob_matches(&c->kinds[i].files, rp))
+            return &c->kinds[i]; /* the first that matches */
+    }
+    return NULL;
+}
+
+ol_kind cli_config_kind(const cli_config *c, const char *source)
+{
+    const kind_glob *k = NULL;
+    relpath rp;
+
+    if (c->kind_given || c->nkinds == 0)
+        return c->kind;
+    rel_init(&rp, c, source);
+    k = kind_glob_for(c, &rp);
+    rel_free(&rp);
+    return k ? k->kind : c->kind;
+}
+
+static int applies(const suppression *s, const relpath *rp)
+{
+    return !s->has_files || glob_matches(&s->files, rp);
+}
+
+void cli_config_suppress(cli_config *c, const char *source, ol_report *r)
+{
+    relpath rp;
+    size_t i;
+
+    if (c->nsups == 0)
+        return;
+    rel_init(&rp, c, source);
+    for (i = 0; i < c->nsups; i++) {
+        suppression *s = &c->sups[i];
+        if (!applies(s, &rp))
+            continue;
+        atomic_fetch_add(&s->applied, 1);
+        atomic_fetch_add(&s->dropped, ol_report_suppress(r, s->rule, s->pointer));
+    }
+    rel_free(&rp);
+}
+
+/* "RULE at POINTER in GLOB", as much of it as the suppression says. */
+static void describe(FILE *f, const suppression *s)
+{
+    fputs(s->rule, f);
+    if (s->pointer)
+        fprintf(f, " at \"%s\"", s->pointer);
+    if (s->has_files)
+        fprintf(f, " in %s", s->files.text);
+}
+
+size_t cli_config_report_unused(const cli_config *c)
+{
+    size_t i, unused = 0;
+
+    for (i = 0; i < c->nsups; i++) {
+        const suppression *s = &c->sups[i];
+        if (atomic_load(&s->applied) == 0 || atomic_load(&s->dropped) > 0)
+            continue;
+        fflush(stdout);
+        fprintf(stderr, "%s:%d:%d: warning: the suppression of ", c->shown, s->at.line,
+                s->at.column);
+        describe(stderr, s);
+        fputs(" matched nothing\n", stderr);
+        unused++;
+    }
+    return unused;
+}
+
+/* ---- --print-config -----------------------------------------------------------------
+ */
+
+static void print_kind(const cli_config *c, const char *file)
+{
+    const kind_glob *k = NULL;
+    relpath rp;
+
+    if (c->kind_given) {
+        printf("kind: %s (--kind)\n", ol_kind_name(c->kind));
+        return;
+    }
+    rel_init(&rp, c, file);
+    k = kind_glob_for(c, &rp);
+    rel_free(&rp);
+    if (k)
+        printf("kind: %s (%s:%d:%d: %s)\n", ol_kind_name(k->kind), c->shown, k->at.line,
+               k->at.column, k->files.text);
+    else
+        printf("kind: %s (the default)\n", ol_kind_name(c->kind));
+}
+
+static void print_globs(const cli_config *c)
+{
+    size_t i;
+
+    if (c->kind_given) {
+        printf("kind: %s (--kind)\n", ol_kind_name(c->kind));
+        return;
+    }
+    for (i = 0; i < c->nkinds; i++)
+        printf("kind: %s for %s (%s:%d:%d)\n", ol_kind_name(c->kinds[i].kind),
+               c->kinds[i].files.text, c->shown, c->kinds[i].at.line,
+               c->kinds[i].at.column);
+    printf("kind: %s (the default)\n", ol_kind_name(c->kind));
+}
+
+static void print_rules(const cli_config *c, const cli_options *o)
+{
+    size_t i;
+
+    for (i = 0; i < c->nrule_files; i++)
+        printf("rule file: %s (%s:%d:%d)\n", c->rule_files[i].path, c->shown,
+               c->rule_files[i].at.line, c->rule_files[i].at.column);
+    for (i = 0; i < o->nrule_files; i++)
+        printf("rule file: %s (--rules)\n", o->rule_files[i]);
+    for (i = 0; i < c->nseverities; i++)
+        printf("severity: %s %s (%s:%d:%d)\n", c->severities[i].id,
+               ol_severity_name(c->severities[i].severity), c->shown,
+               c->severities[i].at.line, c->severities[i].at.column);
+    for (i = 0; i < c->ndisabled; i++)
+        printf("disabled: %s (%s:%d:%d)\n", c->disabled[i].text, c->shown,
+               c->disabled[i].at.line, c->disabled[i].at.column);
+    for (i = 0; i < o->ndisabled; i++)
+        printf("disabled: %s (--disable)\n", o->disabled[i]);
+}
+
+static void print_suppressions(const cli_config *c, const char *file)
+{
+    relpath rp;
+    size_t i;
+
+    rel_init(&rp, c, file);
+    for (i = 0; i < c->nsups; i++) {
+        const suppression *s = &c->sups[i];
+        if (file && !applies(s, &rp))
+            continue;
+        fputs("suppressed: ", stdout);
+        describe(stdout, s);
+        printf(" (%s:%d:%d)\n", c->shown, s->at.line, s->at.column);
+    }
+    rel_free(&rp);
+}
+
+int cli_config_print(const cli_config *c, const cli_options *o, const char *file)
+{
+    printf("config: %s\n", c->shown ? c->shown : "none");
+    if (file) {
+        printf("file: %s\n", file);
+        print_kind(c, file);
+    } else {
+        print_globs(c);
+    }
+    print_rules(c, o);
+    print_suppressions(c, file);
+    return CLI_EXIT_CLEAN;
+}
