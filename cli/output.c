@@ -323,11 +323,54 @@ void cli_report_document(cli_run *run, const cli_doc *doc)
 }
 
 /* The summary of the text format goes to stderr, after the findings. */
+typedef struct tally {
+    const char *key;
+    json_int_t n;
+} tally;
+
+/* The most first; among equals, by name (so that the line does not depend
+ * on the order the documents came in). */
+static int tally_order(const void *a, const void *b)
+{
+    const tally *x = a, *y = b;
+
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+/* "LABEL: KEY N, KEY N, ..." on stderr; nothing for no counts. */
+static void print_counts(const char *label, const json_t *counts)
+{
+    size_t i = 0, n = json_object_size(counts);
+    tally *v = n ? malloc(n * sizeof(*v)) : NULL;
+    const char *key;
+    json_t *value;
+
+    if (!v)
+        return; /* nothing to count, or no memory for the order: the totals stand */
+    json_object_foreach((json_t *)counts, key, value)
+    {
+        v[i].key = key;
+        v[i++].n = json_integer_value(value);
+    }
+    qsort(v, n, sizeof(*v), tally_order);
+    fprintf(stderr, "%s:", label);
+    for (i = 0; i < n; i++)
+        fprintf(stderr, "%s %s %" JSON_INTEGER_FORMAT, i ? "," : "", v[i].key, v[i].n);
+    fputc('\n', stderr);
+    free(v);
+}
+
+/* The totals, then the rejected documents by Klarna's error_code and the
+ * findings by rule (the json format's by_error_code and by_rule). */
 static void print_text_summary(const cli_run *run)
 {
     fflush(stdout); /* the findings first, as in vmessage() */
     fprintf(stderr, "%zu documents, %zu valid, %zu rejected, %zu warnings\n",
             run->documents, run->valid, run->rejected, run->warnings);
+    print_counts("rejected by error_code", run->by_error_code);
+    print_counts("findings by rule", run->by_rule);
 }
 
 /* The last line of the json format; its only key is "summary". */
