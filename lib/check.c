@@ -208,6 +208,10 @@ static int blocked_by_needs(run *r, const olp_step *trail, size_t depth)
 {
     size_t i;
 
+    /* No error yet, nothing can block: the patterns need not be built (the
+     * whole cost of `needs` on a valid document). */
+    if (r->rule->nneeds == 0 || !olp_report_has_errors(r->report))
+        return 0;
     for (i = 0; i < r->rule->nneeds; i++) {
         needs_pattern(r, r->rule->needs[i], trail, depth);
         if (r->pointer.oom) {

@@ -408,6 +408,8 @@ int olp_rank_cmp(const size_t *a, size_t na, const size_t *b, size_t nb);
 
 /* Has an error finding been reported at pointer, or inside it? pattern may
  * hold "*" segments matching any one segment. */
+/* Whether the report holds an error yet (a quick answer for `needs`). */
+int olp_report_has_errors(const ol_report *r);
 int olp_report_has_error_under(const ol_report *r, const char *pattern);
 
 #endif /* OL_PRIVATE_H */

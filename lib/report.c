@@ -346,6 +346,14 @@ static int has_wildcard(const char *pattern)
     return 0;
 }
 
+int olp_report_has_errors(const ol_report *r)
+{
+    /* places_count counts every error at the root place "" too */
+    const place_count *pc = r->cplaces ? place_slot(r->places, r->cplaces, "", 0) : NULL;
+
+    return pc && pc->pointer && pc->count > 0;
+}
+
 int olp_report_has_error_under(const ol_report *r, const char *pattern)
 {
     size_t i;
