@@ -2,7 +2,7 @@
 # install-test.sh: `make install` into a temporary DESTDIR installs what a
 # user of the library and of the tool needs, and it works from there:
 #   - the files: liborderlint.so and .so.MAJOR, orderlint.h (and no private
-#     header), orderlint.pc, bin/orderlint, the three manual pages;
+#     header), orderlint.pc, bin/orderlint, the four manual pages;
 #   - orderlint.pc: its version, what it requires, and flags with which
 #     examples/preflight.c and the EXAMPLE of liborderlint(3) build against
 #     the installed header and library alone, and run with it;
@@ -72,6 +72,7 @@ installed "$OL_BINDIR/orderlint"
 installed "$OL_MANDIR/man1/orderlint.1" "$top_srcdir/man/orderlint.1"
 installed "$OL_MANDIR/man3/liborderlint.3" "$top_srcdir/man/liborderlint.3"
 installed "$OL_MANDIR/man5/orderlint-rules.5" "$top_srcdir/man/orderlint-rules.5"
+installed "$OL_MANDIR/man5/orderlint-config.5" "$top_srcdir/man/orderlint-config.5"
 
 # The public header alone: ol_private.h and ol_expr.h are the library's own.
 headers=$(cd "$(D "$OL_INCLUDEDIR")" 2>/dev/null && ls)
@@ -223,7 +224,7 @@ grep -q '\[order-line.tax\]$' "$tmp/out" && pass ||
 
 # groff exits 0 whatever it warns about: a page is clean when it says
 # nothing, for the device man uses on a terminal and for groff's default.
-for page in man1/orderlint.1 man3/liborderlint.3 man5/orderlint-rules.5; do
+for page in man1/orderlint.1 man3/liborderlint.3 man5/orderlint-rules.5 man5/orderlint-config.5; do
     f=$(D "$OL_MANDIR/$page")
     [ -f "$f" ] || continue # already failed above
     { groff -man -ww -z "$f" && groff -man -ww -z -Tutf8 "$f"; } >"$tmp/groff" 2>&1

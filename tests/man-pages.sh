@@ -97,7 +97,7 @@ covers "orderlint-rules.5 has no entry under FUNCTIONS for" "$tmp/functions" "$t
 
 # ---- every page ----------------------------------------------------------------------
 
-for page in "$man/orderlint.1" "$man/liborderlint.3" "$man/orderlint-rules.5"; do
+for page in "$man/orderlint.1" "$man/liborderlint.3" "$man/orderlint-rules.5" "$man/orderlint-config.5"; do
     if LC_ALL=C grep -n '[^ -~	]' "$page" >"$tmp/non-ascii"; then
         fail "$page: not ASCII: $(head -n 3 "$tmp/non-ascii")"
     else
