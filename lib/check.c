@@ -235,6 +235,27 @@ static int rule_truth(run *r)
     return t;
 }
 
+/* A regular expression of the rule passed a limit of the ruleset where the
+ * rule is: the value could not be checked, which doc.regex-limit says. */
+static void regex_limit_event(run *r)
+{
+    char detail[192];
+    size_t i;
+
+    snprintf(detail, sizeof(detail),
+             "a regular expression of the rule %s passed its limit (%lu steps, "
+             "depth %lu)",
+             r->rule->id, (unsigned long)r->rs->opts.regex_match_limit,
+             (unsigned long)r->rs->opts.regex_depth_limit);
+    r->ev.detail = detail;
+    for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
+        const olp_rule *rule = r->rs->book.rules[i];
+        if (rule->builtin == OLP_BUILTIN_REGEX_LIMIT && applies(rule, r->kind))
+            add_finding(r, rule, 0, 0, NULL);
+    }
+    r->ev.detail = NULL;
+}
+
 static int visit(const json_t *value, const olp_step *trail, size_t depth, void *arg)
 {
     run *r = arg;
@@ -243,11 +264,19 @@ static int visit(const json_t *value, const olp_step *trail, size_t depth, void 
     if (blocked_by_needs(r, trail, depth))
         return r->rc != OL_OK;
     r->ev.current = value;
+    r->ev.regex_limit = 0;
     t = rule_truth(r);
     if (r->ev.oom)
         r->rc = OL_ENOMEM;
     if (r->rc != OL_OK)
         return 1;
+    if (r->ev.regex_limit) {
+        r->ev.regex_limit = 0;
+        location_from_trail(r, trail, depth);
+        location_add_report(r, r->rule->report);
+        regex_limit_event(r);
+        return r->rc != OL_OK;
+    }
     if (t != 0 && t != -2)
         return 0;
     location_from_trail(r, trail, depth);

@@ -2828,8 +2828,17 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
     pcre2_match_data_free(local);
     if (rc >= 0)
         return v_bool(1);
-    /* Past a match limit, or invalid UTF-8 from a hand-built tree: unknown. */
-    return rc == PCRE2_ERROR_NOMATCH ? v_bool(0) : v_undef();
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return v_bool(0);
+    /* Out of memory fails the check; past a limit the engine says so (a
+     * value that could not be checked); invalid UTF-8 from a hand-built
+     * tree: unknown. */
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        ev->oom = 1;
+    else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        ev->regex_limit = 1;
+    return v_undef();
 }
 
 /* ---- functions of values ------------------------------------------------- */

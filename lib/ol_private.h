@@ -143,6 +143,7 @@ typedef struct olp_eval {
     const char *pointer;       /* {pointer} */
     const char *detail;        /* {detail}: what a built-in event found */
     int oom;                   /* set by expr.c when an allocation failed */
+    int regex_limit;           /* set by expr.c when a match passed a limit */
     /* The values of the constant defs (olx_def.constant) on this root, by
      * def index, for the first OLP_DEF_CACHE defs: def_known[i] says whether
      * def_cache[i] holds one. Cleared with olp_eval_forget when $ changes. */
@@ -238,6 +239,7 @@ typedef enum olp_builtin {
     OLP_BUILTIN_BOM,
     OLP_BUILTIN_DUPLICATE_KEY,
     OLP_BUILTIN_AUTHORIZED_MISMATCH,
+    OLP_BUILTIN_REGEX_LIMIT,
     OLP_BUILTIN_COUNT_
 } olp_builtin;
 
