@@ -542,7 +542,8 @@ static void too_deep_event(run *r, size_t skip)
 /* jansson's error position is just past the token it could not take; the
  * token is quoted in its message ("... near 'tru'"), so step back over it
  * to point at where the token starts. */
-static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
+static size_t syntax_offset(const json_error_t *jerr, const char *text, size_t skip,
+                            size_t len)
 {
     const char *near = strstr(jerr->text, " near '");
     size_t position = skip + (size_t)(jerr->position > 0 ? jerr->position : 0);
@@ -550,6 +551,12 @@ static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
 
     if (position > len)
         position = len;
+    if (!near && json_error_code(jerr) == json_error_numeric_overflow) {
+        /* "too big negative integer" quotes no token: the number ends here */
+        while (position > skip && strchr("0123456789+-.eE", text[position - 1]))
+            position--;
+        return position;
+    }
     if (!near || jerr->text[textlen - 1] != '\'')
         return position; /* "near end of file", or a message cut short */
     token_len = (size_t)(jerr->text + textlen - 1 - (near + 7));
@@ -558,8 +565,18 @@ static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
 
 static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
 {
+    const char *nul = memchr(r->text + skip, '\0', r->len - skip);
+
     if (json_error_code(jerr) == json_error_stack_overflow) {
         too_deep_event(r, skip);
+        return;
+    }
+    /* jansson reads a NUL byte as the end of the text ("end of file
+     * expected near end of file" in the middle of it): say what it is */
+    if (nul && (size_t)(nul - r->text) <= skip + (size_t)jerr->position) {
+        document_event(r, OLP_BUILTIN_SYNTAX, (size_t)(nul - r->text),
+                       "a NUL byte, which a JSON text cannot hold (in a string it is "
+                       "written \\u0000)");
         return;
     }
     /* JSON without a limit of its own, past the reader's: 64-bit integers
@@ -568,7 +585,7 @@ static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
                    json_error_code(jerr) == json_error_numeric_overflow
                        ? OLP_BUILTIN_NUMBER_RANGE
                        : OLP_BUILTIN_SYNTAX,
-                   syntax_offset(jerr, skip, r->len), jerr->text);
+                   syntax_offset(jerr, r->text, skip, r->len), jerr->text);
 }
 
 static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
