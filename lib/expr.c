@@ -2813,13 +2813,13 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
     if (x.type != OLP_V_STR)
         return v_undef();
     if (ev->md && !*ev->md) {
-        *ev->md = pcre2_match_data_create(1, NULL);
+        *ev->md = pcre2_match_data_create(1, ev->gctx);
         if (!*ev->md) {
             ev->oom = 1;
             return v_undef();
         }
     }
-    md = ev->md ? *ev->md : (local = pcre2_match_data_create(1, NULL));
+    md = ev->md ? *ev->md : (local = pcre2_match_data_create(1, ev->gctx));
     if (!md) {
         ev->oom = 1;
         return v_undef();

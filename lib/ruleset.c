@@ -59,11 +59,27 @@ static int copy_options(ol_options *dst, const ol_options *src, ol_error_t *err)
     return OL_OK;
 }
 
+/* PCRE2's allocations go through the library's allocator like any other. */
+static void *pcre_malloc(size_t size, void *data)
+{
+    (void)data;
+    return olp_malloc(size);
+}
+
+static void pcre_free(void *p, void *data)
+{
+    (void)data;
+    olp_free(p);
+}
+
 static int make_contexts(ol_ruleset *rs, ol_error_t *err)
 {
-    rs->cctx = pcre2_compile_context_create(NULL);
-    rs->mctx = pcre2_match_context_create(NULL);
-    if (!rs->cctx || !rs->mctx) {
+    rs->gctx = pcre2_general_context_create(pcre_malloc, pcre_free, NULL);
+    if (rs->gctx) {
+        rs->cctx = pcre2_compile_context_create(rs->gctx);
+        rs->mctx = pcre2_match_context_create(rs->gctx);
+    }
+    if (!rs->gctx || !rs->cctx || !rs->mctx) {
         olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
         return OL_ENOMEM;
     }
@@ -196,6 +212,7 @@ void ol_ruleset_free(ol_ruleset *rs)
     olp_rulebook_clear(&rs->book);
     pcre2_compile_context_free(rs->cctx);
     pcre2_match_context_free(rs->mctx);
+    pcre2_general_context_free(rs->gctx);
     olp_free(rs);
 }
 
