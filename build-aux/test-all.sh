@@ -4,7 +4,9 @@
 #   1. build with warnings as errors, make check, make distcheck;
 #   2. build with ASan + UBSan (every finding fatal), make check, where
 #      Check does not fork and leaks are errors (see tests/Makefile.am);
-#   3. build with TSan and run the threads suite (a shared ruleset), and
+#   3. valgrind's memcheck over the corpus runner and the Check suite of
+#      the first build: no leak, no invalid read;
+#   4. build with TSan and run the threads suite (a shared ruleset), and
 #      orderlint --jobs=4 over the corpus.
 # Each build has its own directory under _build/.
 set -eu
@@ -48,8 +50,8 @@ check() {
 # (tests/jobs-test.sh: GNU parallel --pipepart, the max RSS), pre-commit and
 # git (tests/precommit-test.sh runs the hook of .pre-commit-hooks.yaml as a
 # user's repository would), groff-base (tests/install-test.sh formats the
-# installed manual pages).
-sh build-aux/deps.sh clang-format python3 parallel time pre-commit git groff-base
+# installed manual pages), valgrind (memcheck over the corpus and the suite).
+sh build-aux/deps.sh clang-format python3 parallel time pre-commit git groff-base valgrind
 ./autogen.sh
 
 build _build/werror --enable-werror
@@ -67,6 +69,27 @@ grep -A 1 'archives ready for distribution' _build/werror/distcheck.log
 
 build _build/sanitize --enable-werror --enable-sanitizers
 check _build/sanitize
+
+# memcheck over the whole corpus (through the library) and the Check suite,
+# on the first build (without sanitizers, which valgrind cannot run with).
+# A leak (definite or indirect), an invalid read or an uninitialised value
+# fails. corpus_run is a libtool wrapper: libtool runs valgrind on the
+# program itself.
+echo "== valgrind memcheck: the corpus and the Check suite (_build/werror)"
+vg="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+vg_start=$(date +%s)
+vg_logs=_build/werror/tests
+# shellcheck disable=SC2086 # $vg is a command line
+if ! (cd _build/werror/tests &&
+    ../libtool --mode=execute $vg ./corpus_run "$top/corpus" >valgrind-corpus.log 2>&1 &&
+    CK_FORK=no $vg ./check_orderlint >valgrind-check.log 2>&1); then
+    cat "$vg_logs/valgrind-corpus.log" "$vg_logs/valgrind-check.log" 2>/dev/null
+    echo "test-all.sh: valgrind found an error" >&2
+    exit 1
+fi
+tail -n 1 "$vg_logs/valgrind-corpus.log"
+grep -h -e '%: Checks:' "$vg_logs/valgrind-check.log"
+echo "-- valgrind took $(($(date +%s) - vg_start)) s"
 
 # The threads suite once more under ThreadSanitizer: one ruleset shared by
 # four checking threads, where a data race is a failure.
@@ -90,4 +113,4 @@ cmp _build/tsan/jobs1.json _build/tsan/jobs4.json
 echo "$(($(wc -l <_build/tsan/jobs4.json) - 1)) documents, the same on 1 and 4 jobs, no race reported"
 
 echo
-echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan, TSan on the threads suite and --jobs)"
+echo "test-all.sh: all tests passed (plain, distcheck, ASan+UBSan, valgrind, TSan on the threads suite and --jobs)"

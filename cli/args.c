@@ -38,6 +38,11 @@ enum {
     OPT_PRINT_CONFIG,
     OPT_LIST_RULES,
     OPT_EXPLAIN,
+    OPT_MAX_BYTES,
+    OPT_MAX_DEPTH,
+    OPT_MAX_FINDINGS,
+    OPT_REGEX_MATCH_LIMIT,
+    OPT_REGEX_DEPTH_LIMIT,
     OPT_HELP,
     OPT_VERSION
 };
@@ -68,6 +73,11 @@ static const struct option long_options[] = {
     {"print-config", optional_argument, NULL, OPT_PRINT_CONFIG},
     {"list-rules", no_argument, NULL, OPT_LIST_RULES},
     {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"max-findings", required_argument, NULL, OPT_MAX_FINDINGS},
+    {"regex-match-limit", required_argument, NULL, OPT_REGEX_MATCH_LIMIT},
+    {"regex-depth-limit", required_argument, NULL, OPT_REGEX_DEPTH_LIMIT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
@@ -106,6 +116,15 @@ static const char usage_text[] =
     "                          message, why) and exit; --format=json: a JSON array\n"
     "      --explain=ID        show the rule ID in full, with an example that\n"
     "                          fails it and one that passes, and exit\n"
+    "\n"
+    "Limits (a document past one is rejected with a finding that says so):\n"
+    "      --max-bytes=N       the largest document, in bytes (default 16777216)\n"
+    "      --max-depth=N       the deepest nesting, 1 to 2048 (default 64)\n"
+    "      --max-findings=N    findings listed per document, then a note of how\n"
+    "                          many more (default 200)\n"
+    "      --regex-match-limit=N  steps one regular expression of a rule may\n"
+    "                          take on a value (default 100000)\n"
+    "      --regex-depth-limit=N  its backtracking depth (default 1000)\n"
     "\n"
     "Context of the request:\n"
     "      --session=FILE      the session an update (or JS SDK data) changes\n"
@@ -209,6 +228,52 @@ static int parse_jobs(cli_options *o, const char *arg)
     }
     o->jobs = n;
     return CLI_CONTINUE;
+}
+
+/* --max-bytes and the other limits: a whole number from 1 to max. */
+static int parse_limit(unsigned long long *out, const char *option, const char *arg,
+                       unsigned long long max)
+{
+    char *end;
+    unsigned long long n;
+
+    errno = 0;
+    n = strtoull(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || n < 1 || n > max) {
+        cli_error("--%s needs a whole number from 1 to %llu, not '%s'", option, max, arg);
+        return usage_error();
+    }
+    *out = n;
+    return CLI_CONTINUE;
+}
+
+static int limit_option(cli_options *o, int c, const char *arg)
+{
+    unsigned long long n = 0;
+    int rc;
+
+    switch (c) {
+    case OPT_MAX_BYTES:
+        rc = parse_limit(&n, "max-bytes", arg, SIZE_MAX);
+        o->limits.max_bytes = (size_t)n;
+        return rc;
+    case OPT_MAX_DEPTH:
+        rc = parse_limit(&n, "max-depth", arg, OL_MAX_DEPTH_LIMIT);
+        o->limits.max_depth = (size_t)n;
+        return rc;
+    case OPT_MAX_FINDINGS:
+        rc = parse_limit(&n, "max-findings", arg, SIZE_MAX);
+        o->limits.max_findings = (size_t)n;
+        return rc;
+    case OPT_REGEX_MATCH_LIMIT:
+        rc = parse_limit(&n, "regex-match-limit", arg, UINT32_MAX);
+        o->limits.regex_match_limit = (uint32_t)n;
+        return rc;
+    default: /* OPT_REGEX_DEPTH_LIMIT */
+        rc = parse_limit(&n, "regex-depth-limit", arg, UINT32_MAX);
+        o->limits.regex_depth_limit = (uint32_t)n;
+        return rc;
+    }
 }
 
 /* Open a context file past its UTF-8 byte-order mark, if it has one (as
@@ -351,6 +416,12 @@ static int one_option(cli_options *o, int c, char *arg)
     case OPT_DISABLE:
         o->disabled[o->ndisabled++] = arg;
         return CLI_CONTINUE;
+    case OPT_MAX_BYTES:
+    case OPT_MAX_DEPTH:
+    case OPT_MAX_FINDINGS:
+    case OPT_REGEX_MATCH_LIMIT:
+    case OPT_REGEX_DEPTH_LIMIT:
+        return limit_option(o, c, arg);
     case OPT_HELP:
         fputs(usage_text, stdout);
         return CLI_EXIT_CLEAN;
@@ -398,6 +469,7 @@ static int init_options(cli_options *o, int argc)
     o->jobs = default_jobs();
     o->progress = 1;
     o->ctx = ctx;
+    ol_options_init(&o->limits, OL_OPTIONS_VERSION);
     /* --rules and --disable take at most one argument each. */
     o->rule_files = calloc((size_t)argc, sizeof(*o->rule_files));
     o->disabled = calloc((size_t)argc, sizeof(*o->disabled));

@@ -85,7 +85,8 @@ typedef struct cli_options {
     json_t *session;
     json_t *authorized;
     json_t *order;
-    ol_context ctx; /* borrows the members above */
+    ol_context ctx;    /* borrows the members above */
+    ol_options limits; /* --max-bytes, --max-depth, ...: the ruleset's */
 } cli_options;
 
 typedef struct cli_config cli_config;

@@ -66,7 +66,7 @@ static ol_ruleset *make_ruleset(const cli_options *o, const cli_config *cfg)
 {
     ol_error_t err = OL_ERROR_INIT;
     ol_ruleset *rs = NULL;
-    int rc = ol_ruleset_new(&rs, NULL, &err);
+    int rc = ol_ruleset_new(&rs, &o->limits, &err);
 
     if (rc != OL_OK) {
         ruleset_error(NULL, &err, rc);

@@ -1,22 +1,17 @@
 /*
- * alloc.c: allocation wrappers, the growable buffer, and error reporting.
+ * alloc.c: what is built on the allocator, the growable buffer, and error
+ * reporting.
  *
- * Every allocation of the library goes through olp_malloc and friends so that
- * one place can be instrumented (a test that fails the Nth allocation).
+ * Every allocation of the library goes through olp_malloc and friends,
+ * defined apart in sysalloc.c, so that a test can link the library with an
+ * allocator of its own instead (tests/check_alloc.c fails the Nth
+ * allocation); the library itself has no hook and no global to set.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ol_private.h"
-
-void *olp_malloc(size_t size) { return malloc(size ? size : 1); }
-
-void *olp_calloc(size_t n, size_t size) { return calloc(n ? n : 1, size ? size : 1); }
-
-void *olp_realloc(void *p, size_t size) { return realloc(p, size ? size : 1); }
-
-void olp_free(void *p) { free(p); }
 
 char *olp_strndup(const char *s, size_t n)
 {

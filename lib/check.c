@@ -39,6 +39,7 @@ static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, const ol_contex
     r->report = report;
     r->ev.book = &rs->book;
     r->ev.mctx = rs->mctx;
+    r->ev.gctx = rs->gctx;
     r->ev.md = &r->md;
     r->ev.kind = kind;
     r->ev.ctx = ctx;
@@ -214,7 +215,7 @@ static int blocked_by_needs(run *r, const olp_step *trail, size_t depth)
         return 0;
     for (i = 0; i < r->rule->nneeds; i++) {
         needs_pattern(r, r->rule->needs[i], trail, depth);
-        if (r->pointer.oom) {
+        if (r->pointer.oom || r->path.oom) {
             r->rc = OL_ENOMEM;
             return 1;
         }
@@ -239,6 +240,27 @@ static int rule_truth(run *r)
     return t;
 }
 
+/* A regular expression of the rule passed a limit of the ruleset where the
+ * rule is: the value could not be checked, which doc.regex-limit says. */
+static void regex_limit_event(run *r)
+{
+    char detail[192];
+    size_t i;
+
+    snprintf(detail, sizeof(detail),
+             "a regular expression of the rule %s passed its limit (%lu steps, "
+             "depth %lu)",
+             r->rule->id, (unsigned long)r->rs->opts.regex_match_limit,
+             (unsigned long)r->rs->opts.regex_depth_limit);
+    r->ev.detail = detail;
+    for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
+        const olp_rule *rule = r->rs->book.rules[i];
+        if (rule->builtin == OLP_BUILTIN_REGEX_LIMIT && applies(rule, r->kind))
+            add_finding(r, rule, 0, 0, NULL);
+    }
+    r->ev.detail = NULL;
+}
+
 static int visit(const json_t *value, const olp_step *trail, size_t depth, void *arg)
 {
     run *r = arg;
@@ -247,11 +269,19 @@ static int visit(const json_t *value, const olp_step *trail, size_t depth, void 
     if (blocked_by_needs(r, trail, depth))
         return r->rc != OL_OK;
     r->ev.current = value;
+    r->ev.regex_limit = 0;
     t = rule_truth(r);
     if (r->ev.oom)
         r->rc = OL_ENOMEM;
     if (r->rc != OL_OK)
         return 1;
+    if (r->ev.regex_limit) {
+        r->ev.regex_limit = 0;
+        location_from_trail(r, trail, depth);
+        location_add_report(r, r->rule->report);
+        regex_limit_event(r);
+        return r->rc != OL_OK;
+    }
     if (t != 0 && t != -2)
         return 0;
     location_from_trail(r, trail, depth);
@@ -517,7 +547,8 @@ static void too_deep_event(run *r, size_t skip)
 /* jansson's error position is just past the token it could not take; the
  * token is quoted in its message ("... near 'tru'"), so step back over it
  * to point at where the token starts. */
-static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
+static size_t syntax_offset(const json_error_t *jerr, const char *text, size_t skip,
+                            size_t len)
 {
     const char *near = strstr(jerr->text, " near '");
     size_t position = skip + (size_t)(jerr->position > 0 ? jerr->position : 0);
@@ -525,6 +556,12 @@ static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
 
     if (position > len)
         position = len;
+    if (!near && json_error_code(jerr) == json_error_numeric_overflow) {
+        /* "too big negative integer" quotes no token: the number ends here */
+        while (position > skip && strchr("0123456789+-.eE", text[position - 1]))
+            position--;
+        return position;
+    }
     if (!near || jerr->text[textlen - 1] != '\'')
         return position; /* "near end of file", or a message cut short */
     token_len = (size_t)(jerr->text + textlen - 1 - (near + 7));
@@ -533,8 +570,18 @@ static size_t syntax_offset(const json_error_t *jerr, size_t skip, size_t len)
 
 static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
 {
+    const char *nul = memchr(r->text + skip, '\0', r->len - skip);
+
     if (json_error_code(jerr) == json_error_stack_overflow) {
         too_deep_event(r, skip);
+        return;
+    }
+    /* jansson reads a NUL byte as the end of the text ("end of file
+     * expected near end of file" in the middle of it): say what it is */
+    if (nul && (size_t)(nul - r->text) <= skip + (size_t)jerr->position) {
+        document_event(r, OLP_BUILTIN_SYNTAX, (size_t)(nul - r->text),
+                       "a NUL byte, which a JSON text cannot hold (in a string it is "
+                       "written \\u0000)");
         return;
     }
     /* JSON without a limit of its own, past the reader's: 64-bit integers
@@ -543,7 +590,7 @@ static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
                    json_error_code(jerr) == json_error_numeric_overflow
                        ? OLP_BUILTIN_NUMBER_RANGE
                        : OLP_BUILTIN_SYNTAX,
-                   syntax_offset(jerr, skip, r->len), jerr->text);
+                   syntax_offset(jerr, r->text, skip, r->len), jerr->text);
 }
 
 static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
@@ -565,6 +612,38 @@ static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
     olp_free(dups);
 }
 
+/* jansson 2.14 does not always say when an allocation failed: it may
+ * return NULL without setting the error at all, or with a syntax error that
+ * the text does not have (tests/check_alloc.c finds both). A failure is
+ * believed only when it says something, and a syntax error only when a
+ * second parse finds it again, at the same place: a text's own fault is
+ * there every time. Else the check fails with OL_ENOMEM, never a finding. */
+static json_t *load(const char *text, size_t len, size_t flags, json_error_t *jerr)
+{
+    memset(jerr, 0, sizeof(*jerr));
+    return json_loadb(text, len, flags, jerr);
+}
+
+static int failed_to_allocate(const json_error_t *jerr)
+{
+    return json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0';
+}
+
+/* 1 when the failure jerr reports is the text's own. */
+static int fault_of_text(const char *text, size_t len, size_t flags,
+                         const json_error_t *jerr)
+{
+    json_error_t again;
+    json_t *root;
+
+    if (failed_to_allocate(jerr))
+        return 0;
+    root = load(text, len, flags, &again);
+    json_decref(root);
+    return !root && json_error_code(&again) == json_error_code(jerr) &&
+           again.position == jerr->position && strcmp(again.text, jerr->text) == 0;
+}
+
 /* Parse with duplicates rejected, so that a document without them costs one
  * parse; with them, parse again keeping the last and report each one. */
 static json_t *parse(run *r, const char *text, size_t len, size_t skip)
@@ -573,26 +652,29 @@ static json_t *parse(run *r, const char *text, size_t len, size_t skip)
     json_t *root;
     /* \u0000 is valid JSON (RFC 8259); strings are read with their length */
     const size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES;
+    const size_t keep_last = JSON_DECODE_ANY | JSON_ALLOW_NUL;
 
-    root = json_loadb(text + skip, len - skip, flags, &jerr);
+    root = load(text + skip, len - skip, flags, &jerr);
     if (root)
         return root;
-    if (json_error_code(&jerr) == json_error_out_of_memory) {
+    if (json_error_code(&jerr) == json_error_duplicate_key &&
+        !failed_to_allocate(&jerr)) {
+        root = load(text + skip, len - skip, keep_last, &jerr);
+        if (root) {
+            r->root = root;
+            duplicate_events(r, text, len, skip);
+            return root;
+        }
+        if (!fault_of_text(text + skip, len - skip, keep_last, &jerr)) {
+            r->rc = OL_ENOMEM;
+            return NULL;
+        }
+    } else if (!fault_of_text(text + skip, len - skip, flags, &jerr)) {
         r->rc = OL_ENOMEM;
         return NULL;
     }
-    if (json_error_code(&jerr) != json_error_duplicate_key) {
-        syntax_event(r, skip, &jerr);
-        return NULL;
-    }
-    root = json_loadb(text + skip, len - skip, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-    if (!root) {
-        syntax_event(r, skip, &jerr);
-        return NULL;
-    }
-    r->root = root;
-    duplicate_events(r, text, len, skip);
-    return root;
+    syntax_event(r, skip, &jerr);
+    return NULL;
 }
 
 /* Checks of the document as a whole; 1 when the rules can run. offset is
@@ -710,6 +792,10 @@ static int conclude(run *r, ol_report **out, const char *text, size_t len,
 {
     size_t skip = text && len >= 3 && memcmp(text, utf8_bom, 3) == 0 ? 3 : 0;
 
+    /* a buffer that could not grow fails the check, finding or not */
+    if (r->rc == OL_OK &&
+        (r->pointer.oom || r->path.oom || r->klarna.oom || r->message.oom || r->hint.oom))
+        r->rc = OL_ENOMEM;
     if (r->rc == OL_OK)
         r->rc = olp_report_finish(r->report, r->root, text, len, skip);
     run_free(r);

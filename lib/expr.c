@@ -16,6 +16,15 @@
 
 #include "ol_expr.h"
 
+/* Whether the process runs under valgrind, which cannot follow PCRE2's JIT
+ * code (configure.ac): then matches() runs the interpreter. */
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#define OLX_RUNNING_ON_VALGRIND RUNNING_ON_VALGRIND
+#else
+#define OLX_RUNNING_ON_VALGRIND 0
+#endif
+
 /* ======================================================================== */
 /* The tree                                                                  */
 /* ======================================================================== */
@@ -1446,8 +1455,10 @@ static int regex_arg(olx_parser *p, olp_expr *call)
                       (size_t)offset);
             rc = -1;
         } else {
-            /* Without JIT the interpreter runs: slower, still correct. */
-            (void)pcre2_jit_compile(call->re, PCRE2_JIT_COMPLETE);
+            /* Without JIT the interpreter runs: slower, still correct.
+             * Under valgrind it always does (configure.ac). */
+            if (!OLX_RUNNING_ON_VALGRIND)
+                (void)pcre2_jit_compile(call->re, PCRE2_JIT_COMPLETE);
         }
     }
     olp_buf_free(&pat);
@@ -2823,13 +2834,13 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
     if (x.type != OLP_V_STR)
         return v_undef();
     if (ev->md && !*ev->md) {
-        *ev->md = pcre2_match_data_create(1, NULL);
+        *ev->md = pcre2_match_data_create(1, ev->gctx);
         if (!*ev->md) {
             ev->oom = 1;
             return v_undef();
         }
     }
-    md = ev->md ? *ev->md : (local = pcre2_match_data_create(1, NULL));
+    md = ev->md ? *ev->md : (local = pcre2_match_data_create(1, ev->gctx));
     if (!md) {
         ev->oom = 1;
         return v_undef();
@@ -2838,8 +2849,17 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
     pcre2_match_data_free(local);
     if (rc >= 0)
         return v_bool(1);
-    /* Past a match limit, or invalid UTF-8 from a hand-built tree: unknown. */
-    return rc == PCRE2_ERROR_NOMATCH ? v_bool(0) : v_undef();
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return v_bool(0);
+    /* Out of memory fails the check; past a limit the engine says so (a
+     * value that could not be checked); invalid UTF-8 from a hand-built
+     * tree: unknown. */
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        ev->oom = 1;
+    else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        ev->regex_limit = 1;
+    return v_undef();
 }
 
 /* ---- functions of values ------------------------------------------------- */

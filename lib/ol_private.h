@@ -30,8 +30,8 @@
 
 /* ---- alloc.c ------------------------------------------------------------ */
 
-/* Every allocation of the library goes through these, so that a test can
- * make them fail. Raw malloc/free are not used in lib/. */
+/* Every allocation of the library goes through these (sysalloc.c), so that
+ * a test can make them fail. Raw malloc/free are not used in lib/. */
 void *olp_malloc(size_t size);
 void *olp_calloc(size_t n, size_t size);
 void *olp_realloc(void *p, size_t size);
@@ -137,12 +137,14 @@ typedef struct olp_eval {
     const char *fields;       /* {fields}, {expected}, {found}: the mismatch event */
     const char *expected;
     const char *found;
-    pcre2_match_context *mctx; /* match limits (shared, read-only) */
-    pcre2_match_data **md;     /* created on first use by expr.c, freed by the engine */
-    const char *path;          /* {path}: Klarna path of the reported value */
-    const char *pointer;       /* {pointer} */
-    const char *detail;        /* {detail}: what a built-in event found */
-    int oom;                   /* set by expr.c when an allocation failed */
+    pcre2_match_context *mctx;   /* match limits (shared, read-only) */
+    pcre2_general_context *gctx; /* the allocator of match data */
+    pcre2_match_data **md;       /* created on first use by expr.c, freed by the engine */
+    const char *path;            /* {path}: Klarna path of the reported value */
+    const char *pointer;         /* {pointer} */
+    const char *detail;          /* {detail}: what a built-in event found */
+    int oom;                     /* set by expr.c when an allocation failed */
+    int regex_limit;             /* set by expr.c when a match passed a limit */
     /* The values of the constant defs (olx_def.constant) on this root, by
      * def index, for the first OLP_DEF_CACHE defs: def_known[i] says whether
      * def_cache[i] holds one. Cleared with olp_eval_forget when $ changes. */
@@ -238,6 +240,7 @@ typedef enum olp_builtin {
     OLP_BUILTIN_BOM,
     OLP_BUILTIN_DUPLICATE_KEY,
     OLP_BUILTIN_AUTHORIZED_MISMATCH,
+    OLP_BUILTIN_REGEX_LIMIT,
     OLP_BUILTIN_COUNT_
 } olp_builtin;
 
@@ -330,6 +333,7 @@ void olp_differences_free(olp_difference *d, size_t n);
 struct ol_ruleset {
     ol_options opts;
     olp_rulebook book;
+    pcre2_general_context *gctx; /* PCRE2 allocates with olp_malloc */
     pcre2_compile_context *cctx;
     pcre2_match_context *mctx;
 };

@@ -121,26 +121,50 @@ OL_EXTERN int ol_kind_parse(ol_kind *out, const char *name);
 /* Options and the ruleset                                                   */
 /* ------------------------------------------------------------------------ */
 
-#define OL_OPTIONS_VERSION 1
+#define OL_OPTIONS_VERSION 2
+
+/* The defaults of the limits, and the deepest nesting a ruleset accepts
+ * (jansson's parser stops at JSON_PARSER_MAX_DEPTH, 2048). */
+#define OL_DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
+#define OL_DEFAULT_MAX_DEPTH 64
+#define OL_MAX_DEPTH_LIMIT 2048
+#define OL_DEFAULT_MAX_FINDINGS 200
+#define OL_DEFAULT_REGEX_MATCH_LIMIT 100000
+#define OL_DEFAULT_REGEX_DEPTH_LIMIT 1000
 
 /**
  * Limits and switches for a ruleset. Initialise with OL_OPTIONS_INIT or
  * ol_options_init(); a zero limit means "the default".
- * Past max_findings a report keeps the findings that matter most (errors
- * before warnings; among errors, those of the answer Klarna gives first) and
- * counts the others (ol_report_dropped): its validity and its answer never
- * depend on the limit, only how many findings and messages it lists.
+ *  - A document of more than max_bytes bytes (after a byte-order mark) is
+ *    not read: it is rejected with one finding, doc.too-large.
+ *  - A document nested deeper than max_depth arrays and objects (the
+ *    top-level object is level 1) is rejected with doc.too-deep. max_depth
+ *    is at most OL_MAX_DEPTH_LIMIT; ol_ruleset_new answers OL_EINVAL past it.
+ *  - Past max_findings a report keeps the findings that matter most (errors
+ *    before warnings; among errors, those of the answer Klarna gives first)
+ *    and counts the others (ol_report_dropped): its validity and its answer
+ *    never depend on the limit, only how many findings and messages it lists.
+ *  - Every matches() of a rule runs with PCRE2's match limit (the number of
+ *    steps a match may take, regex_match_limit) and depth limit
+ *    (regex_depth_limit, the backtracking depth of the interpreter; the JIT
+ *    has none), so that no pattern makes a check hang on any text. A match
+ *    stopped by a limit decides nothing: the value is reported with
+ *    doc.regex-limit (an error, since the document could not be checked).
+ * Version 1 of the struct ended before the regex limits; a caller built with
+ * it gets their defaults.
  */
 typedef struct ol_options {
-    unsigned int version; /* OL_OPTIONS_VERSION */
-    size_t max_bytes;     /* largest document; default 16 MiB */
-    size_t max_depth;     /* deepest nesting; default 64 */
-    size_t max_findings;  /* findings kept per document; default 200 */
-    int no_builtin_rules; /* nonzero: start from an empty table */
+    unsigned int version;       /* OL_OPTIONS_VERSION */
+    size_t max_bytes;           /* largest document; default 16 MiB */
+    size_t max_depth;           /* deepest nesting; default 64 */
+    size_t max_findings;        /* findings kept per document; default 200 */
+    int no_builtin_rules;       /* nonzero: start from an empty table */
+    uint32_t regex_match_limit; /* steps of one match; default 100000 */
+    uint32_t regex_depth_limit; /* backtracking depth of one match; default 1000 */
 } ol_options;
 
 /* clang-format off */
-#define OL_OPTIONS_INIT {OL_OPTIONS_VERSION, 0, 0, 0, 0}
+#define OL_OPTIONS_INIT {OL_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0}
 /* clang-format on */
 
 /** Fill opts with the defaults. Returns OL_EINVAL for an unknown version. */

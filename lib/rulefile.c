@@ -55,6 +55,7 @@ static const char *const builtin_names[OLP_BUILTIN_COUNT_] = {
     [OLP_BUILTIN_BOM] = "bom",
     [OLP_BUILTIN_DUPLICATE_KEY] = "duplicate-key",
     [OLP_BUILTIN_AUTHORIZED_MISMATCH] = "authorized-mismatch",
+    [OLP_BUILTIN_REGEX_LIMIT] = "regex-limit",
 };
 
 /* A table of this file that replaces a default table of the book. */
@@ -392,7 +393,7 @@ static void parse_builtin(loader *l, rule_ctx *rc)
     olx_fail(
         &l->p, start,
         "unknown built-in event '%.*s' (syntax, empty, not-object, too-large, too-deep, "
-        "bom, duplicate-key, authorized-mismatch)",
+        "bom, duplicate-key, authorized-mismatch, regex-limit)",
         (int)(n > 30 ? 30 : n), l->p.s + start);
 }
 

@@ -7,14 +7,8 @@
 
 #include "ol_private.h"
 
-#define DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
-#define DEFAULT_MAX_DEPTH 64
-#define DEFAULT_MAX_FINDINGS 200
-
-/* Bounds on a user's regular expression: a check must finish in bounded
- * time whatever a rule file says. */
-#define REGEX_MATCH_LIMIT 100000
-#define REGEX_DEPTH_LIMIT 1000
+/* The size of version 1 of ol_options, which ended at no_builtin_rules. */
+#define OPTIONS_V1_END (offsetof(ol_options, no_builtin_rules) + sizeof(int))
 
 int ol_options_init(ol_options *opts, unsigned int version)
 {
@@ -22,42 +16,76 @@ int ol_options_init(ol_options *opts, unsigned int version)
         return OL_EINVAL;
     memset(opts, 0, sizeof(*opts));
     opts->version = version;
-    opts->max_bytes = DEFAULT_MAX_BYTES;
-    opts->max_depth = DEFAULT_MAX_DEPTH;
-    opts->max_findings = DEFAULT_MAX_FINDINGS;
+    opts->max_bytes = OL_DEFAULT_MAX_BYTES;
+    opts->max_depth = OL_DEFAULT_MAX_DEPTH;
+    opts->max_findings = OL_DEFAULT_MAX_FINDINGS;
+    opts->regex_match_limit = OL_DEFAULT_REGEX_MATCH_LIMIT;
+    opts->regex_depth_limit = OL_DEFAULT_REGEX_DEPTH_LIMIT;
     return OL_OK;
 }
 
 static int copy_options(ol_options *dst, const ol_options *src, ol_error_t *err)
 {
+    ol_options given;
+
     ol_options_init(dst, OL_OPTIONS_VERSION);
     if (!src)
         return OL_OK;
-    if (src->version != OL_OPTIONS_VERSION) {
+    if (src->version != 1 && src->version != OL_OPTIONS_VERSION) {
         olp_error_set(err, OL_EINVAL, "", 0, 0, 0, "ol_options version %u is not %u",
                       src->version, OL_OPTIONS_VERSION);
         return OL_EINVAL;
     }
-    if (src->max_bytes)
-        dst->max_bytes = src->max_bytes;
-    if (src->max_depth)
-        dst->max_depth = src->max_depth;
-    if (src->max_findings)
-        dst->max_findings = src->max_findings;
-    dst->no_builtin_rules = src->no_builtin_rules;
+    /* a version 1 struct is shorter: read no more of it than it has */
+    memset(&given, 0, sizeof(given));
+    memcpy(&given, src, src->version == 1 ? OPTIONS_V1_END : sizeof(given));
+    if (given.max_depth > OL_MAX_DEPTH_LIMIT) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "ol_options: max_depth %zu is more than %d", given.max_depth,
+                      OL_MAX_DEPTH_LIMIT);
+        return OL_EINVAL;
+    }
+    if (given.max_bytes)
+        dst->max_bytes = given.max_bytes;
+    if (given.max_depth)
+        dst->max_depth = given.max_depth;
+    if (given.max_findings)
+        dst->max_findings = given.max_findings;
+    if (given.regex_match_limit)
+        dst->regex_match_limit = given.regex_match_limit;
+    if (given.regex_depth_limit)
+        dst->regex_depth_limit = given.regex_depth_limit;
+    dst->no_builtin_rules = given.no_builtin_rules;
     return OL_OK;
+}
+
+/* PCRE2's allocations go through the library's allocator like any other. */
+static void *pcre_malloc(size_t size, void *data)
+{
+    (void)data;
+    return olp_malloc(size);
+}
+
+static void pcre_free(void *p, void *data)
+{
+    (void)data;
+    olp_free(p);
 }
 
 static int make_contexts(ol_ruleset *rs, ol_error_t *err)
 {
-    rs->cctx = pcre2_compile_context_create(NULL);
-    rs->mctx = pcre2_match_context_create(NULL);
-    if (!rs->cctx || !rs->mctx) {
+    rs->gctx = pcre2_general_context_create(pcre_malloc, pcre_free, NULL);
+    if (rs->gctx) {
+        rs->cctx = pcre2_compile_context_create(rs->gctx);
+        rs->mctx = pcre2_match_context_create(rs->gctx);
+    }
+    if (!rs->gctx || !rs->cctx || !rs->mctx) {
         olp_error_set(err, OL_ENOMEM, "", 0, 0, 0, "out of memory");
         return OL_ENOMEM;
     }
-    pcre2_set_match_limit(rs->mctx, REGEX_MATCH_LIMIT);
-    pcre2_set_depth_limit(rs->mctx, REGEX_DEPTH_LIMIT);
+    /* a check must finish in bounded time whatever a rule file says */
+    pcre2_set_match_limit(rs->mctx, rs->opts.regex_match_limit);
+    pcre2_set_depth_limit(rs->mctx, rs->opts.regex_depth_limit);
     return OL_OK;
 }
 
@@ -241,6 +269,7 @@ void ol_ruleset_free(ol_ruleset *rs)
     olp_rulebook_clear(&rs->book);
     pcre2_compile_context_free(rs->cctx);
     pcre2_match_context_free(rs->mctx);
+    pcre2_general_context_free(rs->gctx);
     olp_free(rs);
 }
 

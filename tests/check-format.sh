@@ -8,7 +8,7 @@ command -v clang-format >/dev/null 2>&1 || { echo "clang-format not found: skipp
 failed=0
 count=0
 for f in "$top_srcdir"/lib/*.[ch] "$top_srcdir"/cli/*.[ch] "$top_srcdir"/tests/*.[ch] \
-    "$top_srcdir"/examples/*.c; do
+    "$top_srcdir"/tests/fuzz/*.c "$top_srcdir"/examples/*.c; do
     case $f in */builtin_rules.c) continue ;; esac
     [ -f "$f" ] || continue
     count=$((count + 1))

@@ -3,6 +3,10 @@
  * each of them what it gives one thread alone (orderlint.h: a ruleset is
  * immutable once built and safe to share; a report belongs to its thread).
  * Run under ThreadSanitizer too, this is the test that a data race fails.
+ * Two tests: four threads over five documents of every sort (with a
+ * context), and eight threads over 64 documents that differ everywhere,
+ * each thread in its own order, every result compared with the
+ * single-threaded run's.
  */
 #include <check.h>
 #include <pthread.h>
@@ -175,6 +179,141 @@ START_TEST(test_shared_ruleset_across_threads)
 }
 END_TEST
 
+/* ---- many threads, many documents ---------------------------------------- */
+
+#define MANY_THREADS 8
+#define MANY_DOCS 64
+#define MANY_ROUNDS 4
+
+static const char *const countries[][3] = {
+    {"SE", "SEK", "sv-SE"}, {"NO", "NOK", "nb-NO"}, {"DE", "EUR", "de-DE"},
+    {"GB", "GBP", "en-GB"}, {"FI", "EUR", "fi-FI"}, {"US", "USD", "en-US"},
+};
+
+/* Document i of a family that differs everywhere: countries, currencies
+ * that fit or not, lines of 1 to 5 units, rates, totals that are right or
+ * off by one, texts with a byte-order mark, cut short, or with a NUL. */
+static char *many_doc(size_t i, size_t *len)
+{
+    const char *const *c = countries[i % 6];
+    long q = (long)(i % 5) + 1, p = 1000 + (long)i * 37, rate = (long)(i % 3) * 1250;
+    long total = q * p - (i % 7 == 0 ? 1 : 0);
+    long tax = total - total * 10000 / (10000 + rate);
+    char *s = malloc(1024);
+    int n;
+
+    ck_assert_ptr_nonnull(s);
+    n = snprintf(s, 1024,
+                 "%s{\"purchase_country\": \"%s\", \"purchase_currency\": \"%s\", "
+                 "\"locale\": \"%s\", \"order_amount\": %ld, \"order_tax_amount\": %ld, "
+                 "\"order_lines\": [{\"type\": \"physical\", \"name\": \"item %zu\", "
+                 "\"quantity\": %ld, \"unit_price\": %ld, \"tax_rate\": %ld, "
+                 "\"total_amount\": %ld, \"total_tax_amount\": %ld}]}",
+                 i % 13 == 0 ? "\xEF\xBB\xBF" : "", c[0],
+                 i % 4 == 0 ? countries[(i + 1) % 6][1] : c[1], c[2],
+                 total + (i % 9 == 0), tax, i, q, p, rate, total, tax);
+    ck_assert_int_gt(n, 0);
+    *len = (size_t)n;
+    if (i % 11 == 5)
+        *len = (size_t)n / 2; /* cut short */
+    if (i % 17 == 3)
+        s[20] = '\0'; /* a NUL byte inside the text */
+    return s;
+}
+
+typedef struct many {
+    const ol_ruleset *rs;
+    char *text[MANY_DOCS];
+    size_t len[MANY_DOCS];
+    char *expected[MANY_DOCS];
+} many;
+
+typedef struct many_worker {
+    pthread_t thread;
+    const many *m;
+    size_t index;
+    int mismatches, failures;
+} many_worker;
+
+static char *check_many(const many *m, size_t i)
+{
+    ol_report *r = NULL;
+    char *v;
+
+    if (ol_check_buffer(&r, m->rs, OL_KIND_CREATE_SESSION, m->text[i], m->len[i], NULL,
+                        NULL) != OL_OK)
+        return NULL;
+    v = verdict(r);
+    ol_report_free(r);
+    return v;
+}
+
+static void *many_work(void *arg)
+{
+    many_worker *w = arg;
+    size_t round, k;
+
+    for (round = 0; round < MANY_ROUNDS; round++) {
+        for (k = 0; k < MANY_DOCS; k++) {
+            /* each thread its own order: at any time they check different
+             * documents */
+            size_t i = (k * (2 * w->index + 1) + w->index * 7) % MANY_DOCS;
+            char *v = check_many(w->m, i);
+            if (!v)
+                w->failures++;
+            else if (strcmp(v, w->m->expected[i]) != 0)
+                w->mismatches++;
+            free(v);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_many_threads_many_documents)
+{
+    ol_ruleset *rs = NULL;
+    many_worker workers[MANY_THREADS];
+    many m;
+    size_t i, j, valid = 0, distinct = 0;
+
+    ck_assert_int_eq(ol_ruleset_new(&rs, NULL, NULL), OL_OK);
+    m.rs = rs;
+    /* the single-threaded run: what each document must give */
+    for (i = 0; i < MANY_DOCS; i++) {
+        m.text[i] = many_doc(i, &m.len[i]);
+        m.expected[i] = check_many(&m, i);
+        ck_assert_ptr_nonnull(m.expected[i]);
+        valid += strncmp(m.expected[i], "valid", 5) == 0;
+    }
+    /* the family holds both verdicts, and many different answers */
+    for (i = 0; i < MANY_DOCS; i++) {
+        for (j = 0; j < i && strcmp(m.expected[j], m.expected[i]) != 0; j++)
+            ;
+        distinct += j == i;
+    }
+    ck_assert_uint_gt(valid, 0);
+    ck_assert_uint_lt(valid, MANY_DOCS);
+    ck_assert_uint_ge(distinct, MANY_DOCS / 4);
+    memset(workers, 0, sizeof(workers));
+    for (i = 0; i < MANY_THREADS; i++) {
+        workers[i].m = &m;
+        workers[i].index = i;
+        ck_assert_int_eq(pthread_create(&workers[i].thread, NULL, many_work, &workers[i]),
+                         0);
+    }
+    for (i = 0; i < MANY_THREADS; i++) {
+        ck_assert_int_eq(pthread_join(workers[i].thread, NULL), 0);
+        ck_assert_int_eq(workers[i].failures, 0);
+        ck_assert_int_eq(workers[i].mismatches, 0);
+    }
+    for (i = 0; i < MANY_DOCS; i++) {
+        free(m.text[i]);
+        free(m.expected[i]);
+    }
+    ol_ruleset_free(rs);
+}
+END_TEST
+
 Suite *threads_suite(void)
 {
     Suite *s = suite_create("threads");
@@ -182,6 +321,7 @@ Suite *threads_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_shared_ruleset_across_threads);
+    tcase_add_test(tc, test_many_threads_many_documents);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -472,5 +472,96 @@ for t in 2024-02-30T00:00:00Z 2024-05-01T24:00:00Z 2024-05-01T12:00:00 \
     status_is 2 "--now=$t is not an RFC 3339 time"
 done
 
+# ---- a batch with bad inputs among good ones -----------------------------------------
+
+# An NDJSON line that is not JSON (cut short), one that holds a NUL byte,
+# and one that is an array, among good ones: each bad line is its own
+# rejected document, and the good lines before and after are still checked.
+{
+    cat good.line && echo
+    printf '{"purchase_country": "SE", "order_amount": \n'
+    cat good.line && echo
+    printf '{"purchase_country": "S\000E"}\n'
+    printf '[1, 2]\n'
+    cat good.line && echo
+} >batch.ndjson
+run --format=json batch.ndjson
+status_is 1 "a batch with broken lines: rejected documents, not a failure of the tool"
+stdout_lines 7 "a batch with broken lines: six documents and the summary"
+stdout_has_line '{"source":"batch.ndjson","document":6,"kind":"create-session","valid":true,"error_code":null,"http_status":null,"error_messages":[],"findings":[]}' \
+    "a batch with broken lines: the good line after them is checked"
+stdout_matches '^\{"source":"batch.ndjson","document":2,.*"error_code":"BAD_REQUEST",.*"rule":"doc\.syntax"' \
+    "a batch with broken lines: the line cut short is a syntax finding"
+stdout_matches '^\{"source":"batch.ndjson","document":4,.*"rule":"doc\.syntax".*a NUL byte' \
+    "a batch with broken lines: the NUL byte is named"
+stdout_matches '^\{"source":"batch.ndjson","document":5,.*"rule":"doc\.not-object"' \
+    "a batch with broken lines: the array is not an object"
+stdout_matches '^\{"summary":\{"documents":6,"valid":3,"rejected":3,' \
+    "a batch with broken lines: the summary counts every line"
+
+# The same batch, an unreadable file and a directory among files: exit 2
+# for the file, and everything else is still checked and reported.
+mkdir -p batchdir && cp good.json batchdir/a.json && cp bad.json batchdir/b.json
+run --format=json good.json batch.ndjson missing.json batchdir bad.json
+status_is 2 "an unreadable file in a batch: exit status 2"
+stderr_has "missing.json" "an unreadable file in a batch is named"
+sources_are "good.json
+batch.ndjson
+batch.ndjson
+batch.ndjson
+batch.ndjson
+batch.ndjson
+batch.ndjson
+batchdir/a.json
+batchdir/b.json
+bad.json" "an unreadable file in a batch: the other inputs still checked, in order"
+stdout_matches '^\{"summary":\{"documents":10,"valid":5,"rejected":5,' \
+    "an unreadable file in a batch: the summary counts what was checked"
+
+# ---- limits ------------------------------------------------------------------------
+
+run --max-bytes=100 good.json
+status_is 1 "--max-bytes: a larger document is rejected"
+stdout_matches '^good.json:1:1: error: .*more than the limit of 100.* \[doc\.too-large\]$' \
+    "--max-bytes: the limit is named"
+
+printf '{"a": [[[1]]]}' >nested.json
+run --max-depth=3 nested.json
+status_is 1 "--max-depth: deeper nesting is rejected"
+stdout_matches '^nested.json:1:9: error: .*nesting deeper than 3 levels.* \[doc\.too-deep\]$' \
+    "--max-depth: at the first array past the limit"
+run --max-depth=4 nested.json
+stdout_lacks "doc.too-deep" "--max-depth: nesting at the limit is read"
+
+# a document with three errors: one listed, and a note of the two others
+printf '{"purchase_country": "SE", "purchase_currency": "SEK", "locale": "sv-SE", "order_amount": -1, "order_tax_amount": -1, "order_lines": [{"name": "x", "quantity": 1, "unit_price": 0, "tax_rate": 0, "total_amount": 0, "total_tax_amount": 0}]}' >two.json
+run --max-findings=1 --color=never two.json
+status_is 1 "--max-findings: the verdict does not depend on the limit"
+stdout_lines 4 "--max-findings=1: one finding (its line and caret) and the note"
+stdout_matches '^two.json: note: [0-9]+ more findings in document 1 are not shown$' \
+    "--max-findings: one note says how many more"
+
+cat >slow.rules <<'EOF'
+rule myshop.slow
+    kinds    all
+    at       order_lines[*].reference
+    assert   !matches(@, "^(a+)+$")
+    severity warning
+    code     BAD_VALUE
+    message  "reference {json(@)} is only a's"
+    explain  "A pattern that backtracks."
+EOF
+sed 's/"reference": "[^"]*"/"reference": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"/' good.json >slow.json
+run --rules=slow.rules --regex-match-limit=1000 slow.json
+status_is 1 "--regex-match-limit: a match past the limit decides nothing, and says so"
+stdout_matches '^slow.json:[0-9]+:[0-9]+: error: .*myshop\.slow passed its limit \(1000 steps, depth 1000\) \[doc\.regex-limit\]$' \
+    "--regex-match-limit: the rule and the limit are named"
+
+for bad in --max-bytes=0 --max-depth=2049 --max-findings=-1 --regex-match-limit=4294967296 \
+    --regex-depth-limit=x; do
+    run "$bad" good.json
+    status_is 2 "$bad is a bad option"
+done
+
 echo "cli-test.sh: $passed assertions passed, $failed failed"
 [ "$failed" -eq 0 ]

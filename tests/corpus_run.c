@@ -15,16 +15,21 @@
  *                              is made from its output, and its exit status
  *                              must be 0 for a valid document, 1 for a
  *                              rejected one; a case's rule files are
- *                              --rules options. A case with limits (which
- *                              the command line does not set) is skipped,
- *                              and counted as such.
+ *                              --rules options, its limits --max-bytes=N
+ *                              and the like. A case with max_findings is
+ *                              skipped (the json format does not count
+ *                              what it drops), and counted as such.
  *
  * A case is a directory with
- *   input.json   the payload, bytes as they are;
+ *   input.json   the payload, bytes as they are; or
+ *   input.gen    the recipe of a payload too big to commit, lines
+ *                "text S" (a JSON string), "repeat N S", "bytes HEX";
  *   kind         optional, one line: the payload kind (default create-session);
- *   options      optional, lines "max_bytes N" and "max_depth N": the case is
- *                checked with a ruleset made with these limits (so that a
- *                limit can be tested without a 16 MiB file); lines
+ *   options      optional, lines "LIMIT N", LIMIT a member of ol_options
+ *                (max_bytes, max_depth, max_findings, regex_match_limit,
+ *                regex_depth_limit): the case is checked with a ruleset
+ *                made with these limits (so that a limit can be tested
+ *                without a 16 MiB file); lines
  *                "rules FILE": a rule file of the case, loaded after the
  *                built-in table (a merchant's own rules and tables);
  *   session.json, authorized.json, order.json
@@ -302,9 +307,28 @@ typedef struct case_options {
     strv rules; /* paths of the rule files, from the case directory */
 } case_options;
 
-/* Read dir/options, lines "max_bytes N", "max_depth N" and "rules FILE" (a
- * rule file of the case directory, loaded after the built-in table). No
- * file is no options. 0, or -1 (the reason in out). */
+/* The limit of ol_options called name set to n: 1, or 0 for an unknown name. */
+static int set_limit(ol_options *o, const char *name, unsigned long long n)
+{
+    if (strcmp(name, "max_bytes") == 0)
+        o->max_bytes = (size_t)n;
+    else if (strcmp(name, "max_depth") == 0)
+        o->max_depth = (size_t)n;
+    else if (strcmp(name, "max_findings") == 0)
+        o->max_findings = (size_t)n;
+    else if (strcmp(name, "regex_match_limit") == 0 && n <= UINT32_MAX)
+        o->regex_match_limit = (uint32_t)n;
+    else if (strcmp(name, "regex_depth_limit") == 0 && n <= UINT32_MAX)
+        o->regex_depth_limit = (uint32_t)n;
+    else
+        return 0;
+    return 1;
+}
+
+/* Read dir/options, lines "LIMIT N" (a member of ol_options: max_bytes,
+ * max_depth, max_findings, regex_match_limit, regex_depth_limit) and
+ * "rules FILE" (a rule file of the case directory, loaded after the
+ * built-in table). No file is no options. 0, or -1 (the reason in out). */
 static int read_options(const char *dir, case_options *o, buf *out)
 {
     char *path = path_join(dir, "options");
@@ -325,19 +349,17 @@ static int read_options(const char *dir, case_options *o, buf *out)
             rc = -1;
         } else if (strcmp(name, "rules") == 0) {
             strv_push(&o->rules, path_join(dir, value));
-        } else if ((strcmp(name, "max_bytes") == 0 || strcmp(name, "max_depth") == 0) &&
-                   sscanf(value, "%llu", &n) == 1) {
-            *(name[4] == 'b' ? &o->limits.max_bytes : &o->limits.max_depth) = (size_t)n;
+        } else if (sscanf(value, "%llu", &n) == 1 && set_limit(&o->limits, name, n)) {
             o->has_limits = 1;
         } else {
             rc = -1;
         }
     }
     if (rc != 0)
-        buf_printf(
-            out,
-            "%s: expected lines \"max_bytes N\", \"max_depth N\" or \"rules FILE\"\n",
-            path);
+        buf_printf(out,
+                   "%s: expected lines \"LIMIT N\" (max_bytes, max_depth, max_findings, "
+                   "regex_match_limit, regex_depth_limit) or \"rules FILE\"\n",
+                   path);
     strv_free(&l);
     free(text);
     free(path);
@@ -531,11 +553,127 @@ static int read_kind(const char *dir, ol_kind *kind, buf *out)
     return rc;
 }
 
+/* ---- generated inputs ------------------------------------------------------ */
+
+/* One line of input.gen: "text S" appends the JSON string S (UTF-8, \u0000
+ * included), "repeat N S" appends it N times, "bytes HEX" appends raw bytes
+ * (for texts that are not UTF-8). 0, or -1 when the line is none of these. */
+static int gen_line(buf *b, const char *line)
+{
+    unsigned long long n = 1, k;
+    const char *s = line;
+    json_t *j;
+
+    if (strncmp(line, "bytes ", 6) == 0) {
+        for (s = line + 6; s[0] && s[1]; s += 2) {
+            unsigned int byte;
+            char c;
+            if (sscanf(s, "%2x", &byte) != 1)
+                return -1;
+            c = (char)byte;
+            buf_add(b, &c, 1);
+        }
+        return *s ? -1 : 0;
+    }
+    if (strncmp(line, "repeat ", 7) == 0) {
+        char *end;
+        n = strtoull(line + 7, &end, 10);
+        if (end == line + 7 || *end != ' ')
+            return -1;
+        s = end + 1;
+    } else if (strncmp(line, "text ", 5) == 0) {
+        s = line + 5;
+    } else {
+        return -1;
+    }
+    j = json_loads(s, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    if (!json_is_string(j)) {
+        json_decref(j);
+        return -1;
+    }
+    for (k = 0; k < n; k++)
+        buf_add(b, json_string_value(j), json_string_length(j));
+    json_decref(j);
+    return 0;
+}
+
+/* The input of a case: input.json as it is, or the text input.gen makes
+ * (so that a megabyte is not committed). NULL, the reason in out, when
+ * there is neither or input.gen is wrong. */
+static char *read_input(const char *dir, size_t *len, buf *out)
+{
+    char *path = path_join(dir, "input.json"), *text;
+    strv l = {NULL, 0, 0};
+    buf b = {NULL, 0, 0};
+    size_t i;
+
+    text = read_file(path, len);
+    free(path);
+    if (text)
+        return text;
+    path = path_join(dir, "input.gen");
+    text = read_file(path, NULL);
+    if (!text) {
+        buf_printf(out, "cannot read %s/input.json or %s: %s\n", dir, path,
+                   strerror(errno));
+        free(path);
+        return NULL;
+    }
+    lines_split(&l, text, strlen(text));
+    buf_add(&b, "", 0);
+    for (i = 0; i < l.n; i++) {
+        if (l.v[i][0] && l.v[i][0] != '#' && gen_line(&b, l.v[i]) != 0) {
+            buf_printf(out,
+                       "%s:%zu: expected \"text S\", \"repeat N S\" or \"bytes HEX\"\n",
+                       path, i + 1);
+            free(b.data);
+            b.data = NULL;
+            break;
+        }
+    }
+    strv_free(&l);
+    free(text);
+    free(path);
+    *len = b.len;
+    return b.data;
+}
+
+/* A case's input in a file the command line can read: input.json itself,
+ * or a temporary file with the text of input.gen (*tmp set: remove it). */
+static char *input_file(const char *dir, int *tmp, buf *out)
+{
+    char *path = path_join(dir, "input.json"), *text;
+    char name[] = "/tmp/corpus_run.XXXXXX";
+    size_t len;
+    FILE *f;
+    int fd;
+
+    *tmp = 0;
+    if (is_file(path))
+        return path;
+    free(path);
+    text = read_input(dir, &len, out);
+    if (!text)
+        return NULL;
+    fd = mkstemp(name);
+    f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+        buf_printf(out, "cannot write %s: %s\n", name, strerror(errno));
+        free(text);
+        return NULL;
+    }
+    free(text);
+    *tmp = 1;
+    path = strdup(name);
+    if (!path)
+        die_oom();
+    return path;
+}
+
 /* Run one case; the dump goes to out. Returns 0, or -1 when the case cannot
  * be run (the reason is in out). */
 static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
 {
-    char *input_path = path_join(dir, "input.json");
     char *json = NULL;
     case_options opts;
     size_t len = 0;
@@ -549,11 +687,9 @@ static int run_case(const ol_ruleset *rs, const char *dir, buf *out)
 
     memset(&cc, 0, sizeof(cc));
     memset(&opts, 0, sizeof(opts));
-    json = read_file(input_path, &len);
-    if (!json) {
-        buf_printf(out, "cannot read %s: %s\n", input_path, strerror(errno));
+    json = read_input(dir, &len, out);
+    if (!json)
         goto done;
-    }
     if (read_kind(dir, &kind, out) != 0)
         goto done;
     if (read_options(dir, &opts, out) != 0)
@@ -580,7 +716,6 @@ done:
     case_ctx_free(&cc);
     strv_free(&opts.rules);
     free(json);
-    free(input_path);
     return rc;
 }
 
@@ -628,9 +763,20 @@ static int push_time_option(strv *w, const char *option, int64_t t, buf *out)
     return 0;
 }
 
+/* --LIMIT=N when the case's options set it (0: not set). */
+static void push_limit(strv *w, const char *option, unsigned long long n)
+{
+    char text[32];
+
+    if (n == 0)
+        return;
+    snprintf(text, sizeof(text), "%llu", n);
+    strv_push(w, concat(option, text));
+}
+
 /* The command line of a case: PROGRAM --format=json --kind=K, the context
  * as options, the input. 0, or -1 (the reason in out). */
-static int cli_words(strv *w, const char *program, const char *dir,
+static int cli_words(strv *w, const char *program, const char *dir, const char *input,
                      const case_options *opts, buf *out)
 {
     case_ctx cc;
@@ -658,7 +804,12 @@ static int cli_words(strv *w, const char *program, const char *dir,
         goto done;
     for (i = 0; i < opts->rules.n; i++)
         strv_push(w, concat("--rules=", opts->rules.v[i]));
-    strv_push(w, path_join(dir, "input.json"));
+    push_limit(w, "--max-bytes=", opts->limits.max_bytes);
+    push_limit(w, "--max-depth=", opts->limits.max_depth);
+    push_limit(w, "--max-findings=", opts->limits.max_findings);
+    push_limit(w, "--regex-match-limit=", opts->limits.regex_match_limit);
+    push_limit(w, "--regex-depth-limit=", opts->limits.regex_depth_limit);
+    strv_push(w, strdup(input));
     rc = 0;
 done:
     case_ctx_free(&cc);
@@ -783,8 +934,8 @@ static void check_cli_frame(buf *out, const strv *l, const json_t *doc, const st
 }
 
 /* Run one case through the command line; the dump goes to out. 0, 1 when
- * the case cannot be run so (limits the command line does not set), -1 on
- * failure (the reason in out). */
+ * the case cannot be run so (max_findings, whose count the json format
+ * does not show), -1 on failure (the reason in out). */
 static int run_case_cli(const char *program, const char *dir, buf *out)
 {
     case_options opts;
@@ -792,17 +943,19 @@ static int run_case_cli(const char *program, const char *dir, buf *out)
     buf so = {NULL, 0, 0}, se = {NULL, 0, 0};
     strv l = {NULL, 0, 0};
     json_t *doc = NULL;
-    int status, rc = -1;
+    char *input = NULL;
+    int status, tmp = 0, rc = -1;
 
     buf_add(&so, "", 0);
     buf_add(&se, "", 0);
     if (read_options(dir, &opts, out) != 0)
         goto done;
-    if (opts.has_limits) {
+    if (opts.limits.max_findings) {
         rc = 1;
         goto done;
     }
-    if (cli_words(&w, program, dir, &opts, out) != 0)
+    input = input_file(dir, &tmp, out);
+    if (!input || cli_words(&w, program, dir, input, &opts, out) != 0)
         goto done;
     status = spawn(w.v, &so, &se);
     lines_split(&l, so.data, so.len);
@@ -817,6 +970,9 @@ static int run_case_cli(const char *program, const char *dir, buf *out)
     rc = 0;
 done:
     json_decref(doc);
+    if (tmp)
+        remove(input);
+    free(input);
     strv_free(&l);
     free(so.data);
     free(se.data);
@@ -926,19 +1082,19 @@ static int name_cmp(const void *x, const void *y)
 /* Collect the case directories at or under dir, in name order. */
 static int collect(const char *dir, strv *cases)
 {
-    char *input = path_join(dir, "input.json");
+    char *input = path_join(dir, "input.json"), *gen = path_join(dir, "input.gen");
     DIR *d;
     struct dirent *e;
     strv subs = {NULL, 0, 0};
     size_t i;
-    int rc = 0;
+    int rc = 0, is_case = is_file(input) || is_file(gen);
 
-    if (is_file(input)) {
-        free(input);
+    free(input);
+    free(gen);
+    if (is_case) {
         strv_push(cases, strdup(dir));
         return 0;
     }
-    free(input);
     d = opendir(dir);
     if (!d) {
         fprintf(stderr, "corpus_run: cannot open %s: %s\n", dir, strerror(errno));
@@ -1011,10 +1167,9 @@ static int run_all(const runner *how, char **dirs, int n)
     if (rc != 0)
         return 2;
     if (how->program)
-        printf(
-            "corpus through %s: %zu passed, %zu failed, %zu skipped (limits the command "
-            "line does not set)\n",
-            how->program, passed, failed, skipped);
+        printf("corpus through %s: %zu passed, %zu failed, %zu skipped (max_findings, "
+               "whose count the json format does not show)\n",
+               how->program, passed, failed, skipped);
     else
         printf("corpus: %zu passed, %zu failed\n", passed, failed);
     if (total == 0) {

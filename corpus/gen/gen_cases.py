@@ -1359,6 +1359,7 @@ OVERFLOW = [
 # The suites of the context of a request (session, ids, authorized, sdk, om,
 # and the cases of klarna-docs and real that need a context): gen_context.py.
 import gen_context  # noqa: E402
+import gen_hostile  # noqa: E402
 
 gen_context.define(case, globals())
 
@@ -1397,6 +1398,9 @@ def main():
             text = raw.decode("utf-8", errors="replace")
         names.add(("malformed", name))
         write_case("malformed", name, text, findings, None, why, write_input=False)
+    # hostile: limits and bytes that are not JSON text (gen_hostile.py)
+    gen_hostile.define(globals())
+    names |= {("hostile", n) for n in gen_hostile.write_all()}
     print("%d cases" % len(names))
 
 
