@@ -57,19 +57,41 @@ static int text_grow(text *t, size_t chunk)
     return 0;
 }
 
-/* Read all of f. Returns 0, or -1 with errno set. */
-static int read_all(FILE *f, text *t)
+/* The most bytes of one document kept in memory. Past the size limit the
+ * library rejects a document unread, and seeing that takes max_bytes + 1
+ * bytes after a byte-order mark (3) and before a line's "\r\n" (2); the
+ * rest is read and dropped, so that a hostile input costs no more memory
+ * than the limit, whatever its size. */
+static size_t kept_bytes(const cli_run *run)
+{
+    size_t max = run->opts->limits.max_bytes;
+
+    return max > (size_t)-1 - 6 ? (size_t)-1 : max + 6;
+}
+
+/* Read all of f, keeping its first keep bytes in t. *total is what was
+ * read. Returns 0, or -1 with errno set. */
+static int read_all(FILE *f, text *t, size_t keep, size_t *total)
 {
     enum { CHUNK = 65536 };
+    char drop[4096];
     size_t got;
 
     errno = 0;
+    *total = 0;
     do {
-        if (text_grow(t, CHUNK))
-            return -1;
-        got = fread(t->data + t->len, 1, CHUNK, f);
-        t->len += got;
-    } while (got == CHUNK);
+        if (t->len < keep) {
+            if (text_grow(t, CHUNK))
+                return -1;
+            got = fread(t->data + t->len, 1, CHUNK, f);
+            t->len += got;
+            if (t->len > keep)
+                t->len = keep;
+        } else {
+            got = fread(drop, 1, sizeof(drop), f);
+        }
+        *total += got;
+    } while (got > 0);
     if (ferror(f)) {
         if (errno == 0)
             errno = EIO;
@@ -96,6 +118,40 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* Read one line of f, to its '\n' or the end, keeping its first keep bytes
+ * in *buf (grown as needed); *len is what was kept, *consumed what was
+ * read. A line may hold NUL bytes. Returns 0, -1 at the end of f (or on a
+ * read error: see ferror), -2 when out of memory. */
+static int read_line(FILE *f, char **buf, size_t *cap, size_t keep, size_t *len,
+                     size_t *consumed)
+{
+    int c;
+
+    *len = *consumed = 0;
+    flockfile(f); /* one lock per line, not one per byte (getc_unlocked) */
+    while ((c = getc_unlocked(f)) != EOF) {
+        (*consumed)++;
+        if (*len < keep) {
+            if (*len == *cap) {
+                size_t ncap = *cap ? 2 * *cap : 256;
+                char *p = ncap > *cap ? realloc(*buf, ncap) : NULL;
+
+                if (!p) {
+                    funlockfile(f);
+                    return -2;
+                }
+                *buf = p;
+                *cap = ncap;
+            }
+            (*buf)[(*len)++] = (char)c;
+        }
+        if (c == '\n')
+            break;
+    }
+    funlockfile(f);
+    return *consumed ? 0 : -1;
+}
+
 /* One document per line; "\r\n" ends a line too. The input is streamed:
  * a few lines in memory at a time (jobs.c), whatever the number of
  * documents. With one job each result is out before the next line is read
@@ -106,13 +162,13 @@ static void check_ndjson(cli_run *run, FILE *f, const char *source, int interact
     char *buf = NULL;
     size_t cap = 0, line = 0;
     cli_doc_in in = {source, 0, 0, kind_of(run, source), 0};
-    ssize_t got;
+    size_t keep = kept_bytes(run), n, consumed;
+    int got;
 
     errno = 0;
-    while ((got = getline(&buf, &cap, f)) >= 0) {
-        size_t n = (size_t)got;
+    while ((got = read_line(f, &buf, &cap, keep, &n, &consumed)) == 0) {
         line++;
-        in.bytes += n;
+        in.bytes += consumed;
         if (n > 0 && buf[n - 1] == '\n')
             n--;
         if (n > 0 && buf[n - 1] == '\r')
@@ -126,7 +182,9 @@ static void check_ndjson(cli_run *run, FILE *f, const char *source, int interact
         if (interactive && !run->pool)
             fflush(stdout);
     }
-    if (ferror(f) || (errno == ENOMEM && !feof(f)))
+    if (got == -2)
+        cli_input_fail(run, "%s: out of memory", source);
+    else if (ferror(f))
         cli_input_fail(run, "%s: %s", source, strerror(errno ? errno : EIO));
     free(buf);
 }
@@ -147,10 +205,9 @@ static void check_stream(cli_run *run, FILE *f, const char *source, int ndjson)
         check_ndjson(run, f, source, !is_regular(f));
         return;
     }
-    if (read_all(f, &t) != 0) {
+    if (read_all(f, &t, kept_bytes(run), &in.bytes) != 0) {
         cli_input_fail(run, "%s: %s", source, strerror(errno));
     } else {
-        in.bytes = t.len;
         cli_submit(run, &in, &t.data, &t.cap, t.len);
     }
     free(t.data);

@@ -717,7 +717,9 @@ static int read_text(run *r)
                    "a UTF-8 byte-order mark before the JSON text");
     }
     if (len - skip > r->rs->opts.max_bytes) {
-        snprintf(what, sizeof(what), "%zu bytes, more than the limit of %zu", len - skip,
+        /* Not the length itself: a caller may stop reading a document at
+         * the limit and give only the first max_bytes + 1 bytes. */
+        snprintf(what, sizeof(what), "more than the limit of %zu bytes",
                  r->rs->opts.max_bytes);
         document_event(r, OLP_BUILTIN_TOO_LARGE, skip, what);
         return 0;

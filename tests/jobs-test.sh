@@ -146,6 +146,24 @@ elif [ -x /usr/bin/time ]; then
         fail "max RSS $big kB for $big_docs documents against $small kB for $documents"
     fi
     echo "jobs-test.sh: max RSS $small kB for $documents documents, $big kB for $big_docs"
+    # A document past --max-bytes is rejected unread: a 32 MB line or file
+    # costs no more memory than the limit (here 1000 bytes) and the
+    # 4,000-document batch do.
+    { printf '{"merchant_data": "'; head -c 33554432 /dev/zero | tr '\0' A; printf '"}\n'; } >"$tmp/huge.json"
+    cp "$tmp/huge.json" "$tmp/huge.ndjson"
+    cat "$tmp/batch.ndjson" >>"$tmp/huge.ndjson"
+    for f in huge.json huge.ndjson; do
+        /usr/bin/time -f %M "$orderlint" --format=json --max-bytes=1000 "$tmp/$f" \
+            >"$tmp/huge.out" 2>"$tmp/huge.rss"
+        rss=$(tail -n 1 "$tmp/huge.rss")
+        if [ "$rss" -le $((small * 12 / 10)) ]; then ok; else
+            fail "$f, 32 MB past --max-bytes=1000: max RSS $rss kB, against $small kB for the batch"
+        fi
+        if head -n 1 "$tmp/huge.out" | grep -q '"rule":"doc.too-large".*more than the limit of 1000 bytes'; then ok; else
+            fail "$f: the first document is not doc.too-large: $(head -c 300 "$tmp/huge.out")"
+        fi
+    done
+    echo "jobs-test.sh: max RSS $rss kB for a 32 MB line past the size limit"
 else
     echo "jobs-test.sh: no /usr/bin/time (Debian: apt-get install time): memory not measured"
 fi

@@ -1318,7 +1318,7 @@ MALFORMED_OTHER = {
 
 def too_large(raw):
     limit = 512  # the case's options file: max_bytes 512
-    return ([event("doc.too-large", "%d bytes, more than the limit of %d" % (len(raw), limit), 1, 1,
+    return ([event("doc.too-large", "more than the limit of %d bytes" % limit, 1, 1,
                    "expected a body within the size limit, found ")],
             "A valid body checked with a size limit of 512 bytes (the case's options file): past the limit the body "
             "is rejected as a whole, unread.")
