@@ -38,7 +38,7 @@ check() {
         exit 1
     fi
     echo "-- what ran ($dir):"
-    grep -h -e '%: Checks:' "$dir"/tests/check_orderlint.log || true
+    grep -H -e '%: Checks:' "$dir"/tests/check_orderlint.log "$dir"/tests/check_alloc.log || true
     for log in "$dir"/tests/*.sh.log; do
         tail -n 2 "$log" | head -n 1 # the script's own count
     done
