@@ -11,40 +11,12 @@ set -u
 ol=$(cd "$top_builddir/cli" && pwd)/orderlint
 payloads=$(cd "$top_srcdir/examples/payloads" && pwd)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-formats.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+name=cli-formats
+. "$top_srcdir/tests/cli-lib.sh"
 cd "$tmp" || exit 99
 unset NO_COLOR
-
-passed=0
-failed=0
-out=$tmp/stdout
-err=$tmp/stderr
 esc=$(printf '\033')
 tab=$(printf '\t')
-
-# run ARG...: run orderlint; its status in $rc, its output in $out and $err.
-run() {
-    cmd="orderlint $*"
-    rc=0
-    "$ol" "$@" >"$out" 2>"$err" </dev/null || rc=$?
-}
-
-pass() { passed=$((passed + 1)); }
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    echo "  command: $cmd (exit status $rc)"
-    echo "  stdout:"
-    sed 's/^/    /' "$out"
-    echo "  stderr:"
-    sed 's/^/    /' "$err"
-}
-
-status_is() { # EXPECTED WHAT
-    if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit status $rc, expected $1"; fi
-}
 
 # blanks N: N spaces.
 blanks() {
@@ -279,5 +251,4 @@ else
     echo "cli-formats.sh: script(1) cannot make a terminal here; not tried on one"
 fi
 
-echo "cli-formats.sh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

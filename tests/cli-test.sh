@@ -10,50 +10,9 @@ set -u
 ol=$(cd "$top_builddir/cli" && pwd)/orderlint
 payloads=$(cd "$top_srcdir/examples/payloads" && pwd)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+name=cli-test
+. "$top_srcdir/tests/cli-lib.sh"
 cd "$tmp" || exit 99
-
-passed=0
-failed=0
-out=$tmp/stdout
-err=$tmp/stderr
-
-# ---- running and asserting ----------------------------------------------
-
-# run ARG...: run orderlint; its status in $rc, its output in $out and $err.
-run() {
-    cmd="orderlint $*"
-    rc=0
-    "$ol" "$@" >"$out" 2>"$err" </dev/null || rc=$?
-}
-
-# run_in FILE ARG...: the same, with FILE on standard input.
-run_in() {
-    input=$1
-    shift
-    cmd="orderlint $* < $input"
-    rc=0
-    "$ol" "$@" >"$out" 2>"$err" <"$input" || rc=$?
-}
-
-pass() {
-    passed=$((passed + 1))
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    echo "  command: $cmd (exit status $rc)"
-    echo "  stdout:"
-    sed 's/^/    /' "$out"
-    echo "  stderr:"
-    sed 's/^/    /' "$err"
-}
-
-status_is() { # EXPECTED WHAT
-    if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit status $rc, expected $1"; fi
-}
 
 stdout_has_line() { # LINE WHAT: a line of stdout is exactly LINE
     if grep -F -x -q -e "$1" "$out"; then pass; else fail "$2: no stdout line '$1'"; fi
@@ -563,5 +522,4 @@ for bad in --max-bytes=0 --max-depth=2049 --max-findings=-1 --regex-match-limit=
     status_is 2 "$bad is a bad option"
 done
 
-echo "cli-test.sh: $passed assertions passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -13,37 +13,8 @@ set -u
 ol=$(cd "$top_builddir/cli" && pwd)/orderlint
 payloads=$(cd "$top_srcdir/examples/payloads" && pwd)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/config-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
-out=$tmp/stdout
-err=$tmp/stderr
-
-# ---- running and asserting ----------------------------------------------
-
-run() { # ARG...: orderlint in the current directory; $rc, $out, $err
-    cmd="(in ${PWD#"$tmp"/}) orderlint $*"
-    rc=0
-    "$ol" "$@" >"$out" 2>"$err" </dev/null || rc=$?
-}
-
-pass() { passed=$((passed + 1)); }
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    echo "  command: $cmd (exit status $rc)"
-    echo "  stdout:"
-    sed 's/^/    /' "$out"
-    echo "  stderr:"
-    sed 's/^/    /' "$err"
-}
-
-status_is() { # EXPECTED WHAT
-    if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit status $rc, expected $1"; fi
-}
+name=config-test
+. "$top_srcdir/tests/cli-lib.sh"
 
 stdout_is() { # TEXT WHAT: stdout is exactly TEXT (and a final newline)
     if [ "$(cat "$out")" = "$1" ]; then pass; else fail "$2: stdout differs from
@@ -384,5 +355,4 @@ status_is 2 "--list-rules takes no FILE"
 run --no-config --list-rules --explain=doc.syntax
 status_is 2 "--list-rules with --explain"
 
-echo "config-test.sh: $passed assertions passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -17,39 +17,9 @@ if ! command -v python3 >/dev/null 2>&1; then
     exit 77
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sarif-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+name=sarif-test
+. "$top_srcdir/tests/cli-lib.sh"
 cd "$tmp" || exit 99
-
-passed=0
-failed=0
-out=$tmp/stdout
-err=$tmp/stderr
-
-# run ARG...: run orderlint; its status in $rc, its output in $out and $err.
-run() {
-    cmd="orderlint $*"
-    rc=0
-    "$ol" "$@" >"$out" 2>"$err" </dev/null || rc=$?
-}
-
-report_failure() { # WHAT
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    echo "  command: $cmd (exit status $rc)"
-    echo "  stdout:"
-    sed 's/^/    /' "$out" | head -n 80
-    echo "  stderr:"
-    sed 's/^/    /' "$err"
-}
-
-status_is() { # EXPECTED WHAT
-    if [ "$rc" -eq "$1" ]; then
-        passed=$((passed + 1))
-    else
-        report_failure "$2: exit status $rc, expected $1"
-    fi
-}
 
 # The checker: stdout must be one JSON document; then each check(COND, WHAT)
 # of the Python code given counts as an assertion. log is the document, run
@@ -107,7 +77,7 @@ sarif() {
     passed=$((passed + ok))
     if [ "$bad" -gt 0 ]; then
         sed -n '2,$p' verdict
-        report_failure "$1: $bad checks failed"
+        fail "$1: $bad checks failed"
         failed=$((failed + bad - 1))
     fi
 }
@@ -162,7 +132,7 @@ check(run.get("columnKind") == "unicodeCodePoints", "columns count code points")
 check(results == [] and rules == [], "no result, no rule listed")
 check(run["invocations"][0]["executionSuccessful"] is True, "the run was successful")
 '
-if [ -s "$err" ]; then report_failure "sarif: stderr is not empty"; else passed=$((passed + 1)); fi
+if [ -s "$err" ]; then fail "sarif: stderr is not empty"; else passed=$((passed + 1)); fi
 
 run --format=sarif good.json bad.json ./orders.ndjson
 status_is 1 "sarif: rejected documents"
@@ -262,5 +232,4 @@ check(re.fullmatch(r"[0-9]+ more findings in document 1 are not shown", notes[0]
 check(notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "many.json", "and where")
 '
 
-echo "sarif-test.sh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
