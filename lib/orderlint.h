@@ -199,14 +199,15 @@ OL_EXTERN int ol_ruleset_add_file(ol_ruleset *rs, const char *path, ol_error_t *
 OL_EXTERN int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char *text,
                                     size_t len, ol_error_t *err);
 
-/** Switch a rule off by id. Returns OL_ENOTFOUND when no rule has that id. */
+/** Switch a rule off by id. Returns OL_ENOTFOUND when no rule has that id,
+ * OL_EINVAL for a locked rule (ol_rule_info.locked). */
 OL_EXTERN int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err);
 
 /**
  * Change a rule's severity (a project that counts a warning as an error, or
  * the reverse). Like ol_ruleset_disable, configuration: before any check.
  * Returns OL_ENOTFOUND when no rule has that id, OL_EINVAL for a severity
- * that is not one.
+ * that is not one, or to make a locked rule (ol_rule_info.locked) a warning.
  */
 OL_EXTERN int ol_ruleset_set_severity(ol_ruleset *rs, const char *rule_id,
                                       ol_severity severity, ol_error_t *err);
@@ -231,6 +232,12 @@ typedef struct ol_rule_info {
     const char *explanation;    /* why the rule exists; "" none */
     const char *file;           /* where it was defined: a rule file's name */
     int line;                   /* 1-based line of its `rule` there */
+    /* Nonzero for a rule that says the body, or a value, could not be
+     * checked at all (not JSON, empty, not an object, too large, too deep,
+     * a number out of range, a regular expression past its limits): it
+     * cannot be switched off, made a warning or suppressed, so that nothing
+     * unchecked ever passes as valid. */
+    int locked;
 } ol_rule_info;
 
 /** Number of rules in the ruleset, in the order they were loaded. */
@@ -400,6 +407,11 @@ OL_EXTERN int ol_report_klarna_json_ex(const ol_report *r, const char *correlati
  * validity, error_code, HTTP status and messages are chosen again from the
  * findings left, which keep their order. This is how a project suppresses a
  * finding it has judged harmless (orderlint's configuration file).
+ * The findings of a locked rule (ol_rule_info.locked) are never dropped.
+ * A report past max_findings counts the findings it did not keep, by rule:
+ * those of rule_id are forgotten with the others when pointer is NULL;
+ * with a pointer they may have stood elsewhere, so they still count, and
+ * an error among them keeps the report rejected.
  * Findings of other rules that the dropped ones held back (a rule's `needs`)
  * do not appear afterwards: they were never made. Never allocates.
  * @param r        a report; NULL drops nothing

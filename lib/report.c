@@ -11,6 +11,7 @@
 
 typedef struct item {
     ol_finding pub;
+    int locked;     /* its rule is locked: never suppressed */
     int importance; /* importance(): lower matters more */
     size_t seq;     /* order of addition: rule order, the tie-breaker */
     int has_offset; /* offset known before locating (built-in events) */
@@ -22,6 +23,17 @@ typedef struct item {
  * "/a/1", "/a/1/b" for an error at /a/1/b, each with the number of kept
  * errors at or under it. An open-addressing hash table, so that `needs`
  * asks in one lookup whether a place already has an error. */
+/* The findings of one rule that a full report did not keep: enough for
+ * ol_report_suppress to know whether an error it cannot see still stands. */
+typedef struct lost_rule {
+    char *rule;    /* the rule's id */
+    char *code;    /* the error_code of its errors (NULL before the first) */
+    int http;      /* and their HTTP status */
+    size_t errors; /* its errors not kept */
+    size_t others; /* its warnings not kept */
+    int locked;    /* the rule is locked: never forgotten */
+} lost_rule;
+
 typedef struct place_count {
     char *pointer; /* NULL: a free slot */
     size_t count;
@@ -33,7 +45,9 @@ struct ol_report {
     place_count *places;
     size_t nplaces, cplaces; /* slots used (with any count), slots */
     size_t max;
-    size_t dropped;
+    size_t dropped;  /* findings not kept: the sum over lost */
+    lost_rule *lost; /* by rule */
+    size_t nlost, caplost;
     size_t added;     /* findings offered so far: the next seq */
     int worst;        /* a full report: the largest importance kept; -1 not known */
     const char *code; /* the chosen answer, borrowed from an item */
@@ -97,6 +111,11 @@ void ol_report_free(ol_report *r)
     olp_free(r->places);
     for (i = 0; i < r->n; i++)
         item_free(&r->items[i]);
+    for (i = 0; i < r->nlost; i++) {
+        olp_free(r->lost[i].rule);
+        olp_free(r->lost[i].code);
+    }
+    olp_free(r->lost);
     olp_free(r->items);
     olp_free(r->messages);
     olp_free(r);
@@ -229,20 +248,71 @@ static item *evictable(ol_report *r, int imp)
     return worst;
 }
 
+/* The entry of lost for rule_id, made when absent; NULL when out of memory. */
+static lost_rule *lost_entry(ol_report *r, const char *rule_id)
+{
+    size_t i;
+
+    for (i = 0; i < r->nlost; i++) {
+        if (strcmp(r->lost[i].rule, rule_id) == 0)
+            return &r->lost[i];
+    }
+    if (r->nlost == r->caplost) {
+        size_t cap = r->caplost ? 2 * r->caplost : 8;
+        lost_rule *v = olp_realloc(r->lost, cap * sizeof(*v));
+
+        if (!v)
+            return NULL;
+        r->lost = v;
+        r->caplost = cap;
+    }
+    memset(&r->lost[r->nlost], 0, sizeof(r->lost[0]));
+    r->lost[r->nlost].rule = olp_strdup(rule_id);
+    return r->lost[r->nlost].rule ? &r->lost[r->nlost++] : NULL;
+}
+
+/* Count a finding the report does not keep. Returns 0, or OL_ENOMEM. */
+static int count_lost(ol_report *r, const char *rule_id, int locked, ol_severity severity,
+                      const char *code, int http)
+{
+    lost_rule *e = lost_entry(r, rule_id);
+
+    if (!e)
+        return OL_ENOMEM;
+    e->locked = locked;
+    if (severity != OL_SEVERITY_ERROR) {
+        e->others++;
+    } else {
+        if (!e->code && !(e->code = olp_strdup(code)))
+            return OL_ENOMEM;
+        e->http = http;
+        e->errors++;
+    }
+    r->dropped++;
+    return OL_OK;
+}
+
 /* Where a new finding goes: a new item, or, in a full report, the place of
- * one that matters less (NULL: the finding itself is dropped). */
+ * one that matters less (NULL: the finding itself is dropped, *rc OL_OK). */
 static item *slot_for(ol_report *r, const olp_finding_in *f, int *rc)
 {
     item *it;
 
     *rc = OL_OK;
     if (r->max && r->n >= r->max) {
-        r->dropped++;
         it = evictable(r, importance(f->rule->severity, f->rule->code, f->rule->http));
-        if (it && it->pub.severity == OL_SEVERITY_ERROR && it->pub.pointer)
+        if (!it) {
+            *rc = count_lost(r, f->rule->id, f->rule->info.locked, f->rule->severity,
+                             f->rule->code, f->rule->http);
+            return NULL;
+        }
+        *rc = count_lost(r, it->pub.rule, it->locked, it->pub.severity,
+                         it->pub.error_code, it->pub.http_status);
+        if (*rc != OL_OK)
+            return NULL;
+        if (it->pub.severity == OL_SEVERITY_ERROR && it->pub.pointer)
             places_count(r, it->pub.pointer, -1);
-        if (it)
-            item_free(it);
+        item_free(it);
         return it;
     }
     if (grow(r) != OL_OK) {
@@ -270,6 +340,7 @@ int olp_report_add(ol_report *r, const olp_finding_in *f)
     it->pub.error_code = dup_or_empty(f->rule->code);
     it->pub.severity = f->rule->severity;
     it->pub.http_status = f->rule->http;
+    it->locked = f->rule->info.locked;
     it->importance = importance(f->rule->severity, f->rule->code, f->rule->http);
     it->pub.offset = f->offset;
     it->has_offset = f->has_offset;
@@ -560,6 +631,19 @@ static void pick_answer(ol_report *r)
             r->http = r->items[i].pub.http_status;
         }
     }
+    /* A finding not kept matters no more than any kept one (evictable), so
+     * these decide only once ol_report_suppress took the kept errors away:
+     * an error not seen still rejects the report. */
+    for (i = 0; i < r->nlost; i++) {
+        if (r->lost[i].errors == 0)
+            continue;
+        a = answer_rank(r->lost[i].code, r->lost[i].http);
+        if (best < 0 || a < best) {
+            best = a;
+            r->code = r->lost[i].code;
+            r->http = r->lost[i].http;
+        }
+    }
 }
 
 /* The messages of the answer into r->messages, which has room for r->n. */
@@ -619,7 +703,7 @@ int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t
 
 static int suppressed(const item *it, const char *rule_id, const char *pointer)
 {
-    return strcmp(it->pub.rule, rule_id) == 0 &&
+    return !it->locked && strcmp(it->pub.rule, rule_id) == 0 &&
            (!pointer || strcmp(it->pub.pointer, pointer) == 0);
 }
 
@@ -629,6 +713,26 @@ static void forget(ol_report *r, item *it)
     if (it->pub.severity == OL_SEVERITY_ERROR)
         places_count(r, it->pub.pointer, -1); /* never allocates when forgetting */
     item_free(it);
+}
+
+/* The findings of rule_id not kept, forgotten when the suppression is for
+ * every place (with a pointer, they may have stood anywhere). Returns how
+ * many. A locked rule's are never forgotten. */
+static size_t forget_lost(ol_report *r, const char *rule_id, const char *pointer)
+{
+    size_t i, n;
+
+    for (i = 0; !pointer && i < r->nlost; i++) {
+        lost_rule *e = &r->lost[i];
+
+        if (strcmp(e->rule, rule_id) != 0 || e->locked)
+            continue;
+        n = e->errors + e->others;
+        r->dropped -= n;
+        e->errors = e->others = 0;
+        return n;
+    }
+    return 0;
 }
 
 size_t ol_report_suppress(ol_report *r, const char *rule_id, const char *pointer)
@@ -644,6 +748,7 @@ size_t ol_report_suppress(ol_report *r, const char *rule_id, const char *pointer
             r->items[kept++] = r->items[i];
     }
     removed = r->n - kept;
+    removed += forget_lost(r, rule_id, pointer);
     if (removed == 0)
         return 0;
     r->n = kept;

@@ -628,6 +628,25 @@ static int reads_body(const olp_rule *r)
            olp_expr_reads_payload(r->assertion);
 }
 
+/* The events that say a body, or a value, could not be checked at all: a
+ * configuration may not switch them off, make them warnings or suppress
+ * them, since the document would then pass unchecked (ol_rule_info.locked). */
+static int is_locked(olp_builtin b)
+{
+    switch (b) {
+    case OLP_BUILTIN_SYNTAX:
+    case OLP_BUILTIN_NUMBER_RANGE:
+    case OLP_BUILTIN_EMPTY:
+    case OLP_BUILTIN_NOT_OBJECT:
+    case OLP_BUILTIN_TOO_LARGE:
+    case OLP_BUILTIN_TOO_DEEP:
+    case OLP_BUILTIN_REGEX_LIMIT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* The public view of r (ol_ruleset_rule): borrowed pointers, "" for none. */
 static void fill_info(olp_rule *r)
 {
@@ -645,6 +664,7 @@ static void fill_info(olp_rule *r)
     info->explanation = r->explain ? r->explain : "";
     info->file = r->file;
     info->line = r->line;
+    info->locked = is_locked(r->builtin);
 }
 
 static void apply_defaults(loader *l, olp_rule *r)

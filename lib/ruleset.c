@@ -224,6 +224,12 @@ int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err)
     int rc = OL_OK;
     olp_rule *r = rule_to_configure(rs, rule_id, "ol_ruleset_disable", err, &rc);
 
+    if (r && r->info.locked) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "%s says a body could not be checked: it cannot be switched off",
+                      rule_id);
+        return OL_EINVAL;
+    }
     if (r) {
         r->disabled = 1;
         r->info.enabled = 0;
@@ -243,6 +249,12 @@ int ol_ruleset_set_severity(ol_ruleset *rs, const char *rule_id, ol_severity sev
         return OL_EINVAL;
     }
     r = rule_to_configure(rs, rule_id, "ol_ruleset_set_severity", err, &rc);
+    if (r && r->info.locked && severity != OL_SEVERITY_ERROR) {
+        olp_error_set(err, OL_EINVAL, "", 0, 0, 0,
+                      "%s says a body could not be checked: it cannot be a warning",
+                      rule_id);
+        return OL_EINVAL;
+    }
     if (r)
         r->severity = r->info.severity = severity;
     return rc;

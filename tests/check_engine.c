@@ -303,6 +303,35 @@ START_TEST(test_rule_info_describes_each_rule)
 }
 END_TEST
 
+/* The events that say a body could not be read are locked: no
+ * configuration lets an unread document pass. */
+START_TEST(test_locked_rules_stay_on)
+{
+    ol_error_t err = OL_ERROR_INIT;
+    const ol_rule_info *syntax = ol_ruleset_find_rule(rs, "doc.syntax");
+    ol_report *r;
+
+    ck_assert(syntax->locked);
+    ck_assert(!ol_ruleset_find_rule(rs, "doc.bom")->locked);
+    ck_assert(!ol_ruleset_find_rule(rs, "t.required")->locked);
+    ck_assert_int_eq(ol_ruleset_disable(rs, "doc.syntax", &err), OL_EINVAL);
+    ck_assert_str_eq(
+        err.text,
+        "doc.syntax says a body could not be checked: it cannot be switched off");
+    ck_assert_int_eq(
+        ol_ruleset_set_severity(rs, "doc.not-object", OL_SEVERITY_WARNING, NULL),
+        OL_EINVAL);
+    ck_assert_int_eq(
+        ol_ruleset_set_severity(rs, "doc.not-object", OL_SEVERITY_ERROR, NULL), OL_OK);
+    ck_assert_int_eq(ol_ruleset_disable(rs, "doc.bom", NULL), OL_OK);
+    ck_assert(syntax->enabled);
+    r = check("garbage");
+    ck_assert(!ol_report_valid(r));
+    ck_assert_str_eq(ol_report_get(r, 0)->rule, "doc.syntax");
+    ol_report_free(r);
+}
+END_TEST
+
 START_TEST(test_set_severity_changes_the_verdict)
 {
     ol_error_t err = OL_ERROR_INIT;
@@ -974,6 +1003,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_not_found_wins);
     tcase_add_test(tc, test_rule_info_describes_each_rule);
     tcase_add_test(tc, test_set_severity_changes_the_verdict);
+    tcase_add_test(tc, test_locked_rules_stay_on);
     suite_add_tcase(s, tc);
     tc = tcase_create("text");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -420,6 +420,78 @@ START_TEST(test_suppress_the_last_error_makes_it_valid)
 }
 END_TEST
 
+/* The reviewer's case, in small: a full report keeps the first errors of a
+ * rule that is then suppressed; an error of another rule that was not kept
+ * must still reject it. */
+START_TEST(test_suppress_past_the_limit_keeps_an_unseen_error)
+{
+    olp_rule name = make_rule("name", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    olp_rule unit = make_rule("unit", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(2);
+    json_t *t = tree();
+
+    add(rep, &name, "/z", "Bad value: z");
+    add(rep, &name, "/m", "Bad value: m");
+    add(rep, &name, "/a", "Bad value: a");          /* not kept */
+    add(rep, &unit, "/a/0/q", "Bad value: a[0].q"); /* not kept */
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_count(rep), 2);
+    ck_assert_uint_eq(ol_report_dropped(rep), 2);
+    /* every place: the kept two and the one not kept go; unit's error stays */
+    ck_assert_uint_eq(ol_report_suppress(rep, "name", NULL), 3);
+    ck_assert_uint_eq(ol_report_count(rep), 0);
+    ck_assert_uint_eq(ol_report_dropped(rep), 1);
+    ck_assert(!ol_report_valid(rep));
+    ck_assert_str_eq(ol_report_error_code(rep), "BAD_VALUE");
+    ck_assert_int_eq(ol_report_http_status(rep), 400);
+    ck_assert_uint_eq(ol_report_message_count(rep), 0); /* its message was not kept */
+    /* and once unit goes too, nothing is left */
+    ck_assert_uint_eq(ol_report_suppress(rep, "unit", NULL), 1);
+    ck_assert(ol_report_valid(rep));
+    ck_assert_uint_eq(ol_report_dropped(rep), 0);
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+/* At one pointer, the findings not kept may stand anywhere: they count. */
+START_TEST(test_suppress_at_a_pointer_past_the_limit_stays_rejected)
+{
+    olp_rule name = make_rule("name", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
+    ol_report *rep = olp_report_new(1);
+    json_t *t = tree();
+
+    add(rep, &name, "/z", "Bad value: z");
+    add(rep, &name, "/m", "Bad value: m"); /* not kept */
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_suppress(rep, "name", "/z"), 1);
+    ck_assert_uint_eq(ol_report_count(rep), 0);
+    ck_assert(!ol_report_valid(rep));
+    ck_assert_uint_eq(ol_report_dropped(rep), 1);
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
+/* A locked rule's findings (the body could not be read) are never dropped. */
+START_TEST(test_suppress_never_drops_a_locked_rule)
+{
+    olp_rule syntax = make_rule("syntax", OL_SEVERITY_ERROR, "BAD_REQUEST", 400);
+    ol_report *rep = olp_report_new(0);
+    json_t *t = tree();
+
+    syntax.info.locked = 1;
+    add(rep, &syntax, "", "Malformed JSON");
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_uint_eq(ol_report_suppress(rep, "syntax", NULL), 0);
+    ck_assert_uint_eq(ol_report_suppress(rep, "syntax", ""), 0);
+    ck_assert(!ol_report_valid(rep));
+    ck_assert_str_eq(ol_report_error_code(rep), "BAD_REQUEST");
+    ol_report_free(rep);
+    json_decref(t);
+}
+END_TEST
+
 START_TEST(test_suppress_nothing)
 {
     olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
@@ -460,6 +532,9 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_suppress_at_a_pointer);
     tcase_add_test(tc, test_suppress_the_last_error_makes_it_valid);
     tcase_add_test(tc, test_suppress_nothing);
+    tcase_add_test(tc, test_suppress_past_the_limit_keeps_an_unseen_error);
+    tcase_add_test(tc, test_suppress_at_a_pointer_past_the_limit_stays_rejected);
+    tcase_add_test(tc, test_suppress_never_drops_a_locked_rule);
     suite_add_tcase(s, tc);
     tc = tcase_create("body");
     tcase_add_test(tc, test_klarna_body_exact);
