@@ -19,7 +19,12 @@
  *
  * The slots keep their buffers: the reader hands over the buffer it read a
  * document into and takes back the slot's previous one, so that once the
- * ring is warm a document costs no allocation and no copy here.
+ * ring is warm a document costs no allocation here, and its bytes are never
+ * copied (its source name is, into the slot's own string). Memory stays
+ * bounded whatever the documents: the reader waits while the documents in
+ * the ring add up to more than IN_FLIGHT bytes, and a buffer of more than
+ * KEEP_BUFFER bytes is given back once its document is reported, so that a
+ * few huge documents leave no huge buffers behind in every slot.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -34,6 +39,11 @@
 /* Slots per worker: enough that a worker finds the next document ready
  * while the writer is still reporting an earlier, slower one. */
 #define SLOTS_PER_JOB 8
+
+/* Bytes of documents in the ring at most (one document is always let in,
+ * whatever its size), and the largest buffer a slot keeps for the next. */
+#define IN_FLIGHT ((size_t)16 << 20)
+#define KEEP_BUFFER ((size_t)1 << 20)
 
 typedef enum slot_state {
     SLOT_FREE,     /* the reader may fill it */
@@ -66,6 +76,7 @@ struct cli_pool {
     /* Sequence numbers of the next slot to fill, to check and to write;
      * slot i of the sequence is slots[i % nslots]. */
     size_t next_fill, next_check, next_write;
+    size_t in_flight; /* bytes of the documents in slots not FREE */
     int input_ended;
     pthread_t *workers;
     size_t nworkers;
@@ -192,7 +203,13 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&p->lock);
         write_slot(p->run, s);
         unflushed = 1;
+        if (s->cap > KEEP_BUFFER) {
+            free(s->text);
+            s->text = NULL;
+            s->cap = 0;
+        }
         pthread_mutex_lock(&p->lock);
+        p->in_flight -= s->is_message ? 0 : s->len;
         s->state = SLOT_FREE;
         p->next_write++;
         pthread_cond_signal(&p->freed);
@@ -201,12 +218,13 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* The next slot to fill, once the writer has freed it; with the lock held. */
-static slot *wait_for_free_slot(struct cli_pool *p)
+/* The next slot to fill, once the writer has freed it and there is room in
+ * the ring for len more bytes; with the lock held. */
+static slot *wait_for_free_slot(struct cli_pool *p, size_t len)
 {
     slot *s = slot_of(p, p->next_fill);
 
-    while (s->state != SLOT_FREE)
+    while (s->state != SLOT_FREE || (p->in_flight > 0 && p->in_flight + len > IN_FLIGHT))
         pthread_cond_wait(&p->freed, &p->lock);
     return s;
 }
@@ -245,7 +263,7 @@ static void submit_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
     slot *s;
 
     pthread_mutex_lock(&p->lock);
-    s = wait_for_free_slot(p);
+    s = wait_for_free_slot(p, len);
     pthread_mutex_unlock(&p->lock);
     /* A FREE slot is the reader's alone until it is marked READY. */
     if (copy_into(&s->source, &s->source_cap, in->source) != 0) {
@@ -258,6 +276,7 @@ static void submit_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
     s->in.source = s->source;
     s->is_message = 0;
     pthread_mutex_lock(&p->lock);
+    p->in_flight += len;
     s->seq = p->next_fill;
     s->state = SLOT_READY;
     p->next_fill++;
@@ -273,7 +292,7 @@ static void message_to_pool(struct cli_pool *p, const char *msg)
     slot *s;
 
     pthread_mutex_lock(&p->lock);
-    s = wait_for_free_slot(p);
+    s = wait_for_free_slot(p, 0);
     pthread_mutex_unlock(&p->lock);
     if (copy_into(&s->text, &s->cap, msg) != 0) {
         cli_error("%s", msg);

@@ -4,6 +4,9 @@
  * into the exit status of the contract (DESIGN.md, "The command line").
  */
 #include <errno.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -196,10 +199,26 @@ static int run_checks(const cli_options *o)
     return status;
 }
 
+/* glibc raises its mmap threshold each time a large block is freed, after
+ * which large blocks (a tree of a megabyte document) come from the heap of
+ * the thread that made them and stay there once freed: with N checking
+ * threads, N times the largest document. A fixed threshold keeps them
+ * mmapped and gives them back. (40 lines of 5 MB on 8 jobs: max RSS 144 MB
+ * without, 46 MB with; no change on small documents.) */
+static void give_back_large_blocks(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     cli_options o;
-    int status = cli_parse_args(&o, argc, argv);
+    int status;
+
+    give_back_large_blocks();
+    status = cli_parse_args(&o, argc, argv);
 
     if (status == CLI_CONTINUE)
         status = run_checks(&o);

@@ -164,6 +164,22 @@ elif [ -x /usr/bin/time ]; then
         fi
     done
     echo "jobs-test.sh: max RSS $rss kB for a 32 MB line past the size limit"
+    # Big documents on many jobs: what is in the ring is bounded (16 MiB of
+    # documents), and each thread holds one document and its tree, so 24
+    # lines of 2 MB on 4 jobs take at most 32 MB more than on one (before
+    # the bound: 8 slots a job each kept a 2 MB buffer, and 71 MB in all).
+    line=$(head -c 2000000 /dev/zero | tr '\0' A)
+    i=0
+    while [ $i -lt 24 ]; do
+        printf '{"merchant_data": "%s"}\n' "$line"
+        i=$((i + 1))
+    done >"$tmp/big-lines.ndjson"
+    one=$(/usr/bin/time -f %M "$orderlint" --format=json --jobs=1 "$tmp/big-lines.ndjson" 2>&1 >/dev/null | tail -n 1)
+    four=$(/usr/bin/time -f %M "$orderlint" --format=json --jobs=4 "$tmp/big-lines.ndjson" 2>&1 >/dev/null | tail -n 1)
+    if [ "$four" -le $((one + 32768)) ]; then ok; else
+        fail "24 lines of 2 MB: max RSS $four kB on 4 jobs, against $one kB on one"
+    fi
+    echo "jobs-test.sh: 24 lines of 2 MB: max RSS $one kB on 1 job, $four kB on 4"
 else
     echo "jobs-test.sh: no /usr/bin/time (Debian: apt-get install time): memory not measured"
 fi
