@@ -167,6 +167,15 @@ run --disable=no.such-rule good.json
 status_is 2 "--disable of an unknown rule"
 stderr_has "no.such-rule" "--disable of an unknown rule names it"
 
+# what says a body could not be read cannot be switched off: garbage would pass
+printf 'garbage' >garbage.json
+run --disable=doc.syntax garbage.json
+status_is 2 "--disable of a locked rule"
+stderr_has "orderlint: doc.syntax says a body could not be checked: it cannot be switched off" \
+    "--disable of a locked rule says why"
+run --disable=doc.bom garbage.json
+status_is 1 "--disable of an event that is not locked (doc.bom); garbage is still rejected"
+
 # ---- documents that are not JSON objects ---------------------------------------
 
 run --format=json broken.json
