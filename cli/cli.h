@@ -220,13 +220,19 @@ size_t cli_config_report_unused(const cli_config *c);
 /* --print-config: what applies to file (NULL: to any input). */
 int cli_config_print(const cli_config *c, const cli_options *o, const char *file);
 
-/* jsonpos.c: the byte offset of the member pointer (RFC 6901, unescaped
- * segments) in a JSON text jansson has accepted: of its key when key is
- * nonzero (for an object member), else of its value. Where a segment cannot
- * be found, the offset of the deepest value found. */
-size_t cli_json_offset(const char *text, size_t len, const char *pointer, int key);
-/* 1-based line and column (in characters) of an offset. */
-void cli_text_place(const char *text, size_t offset, int *line, int *column);
+/* jsonpos.c: where the members of a JSON text jansson has accepted are.
+ * cli_json_places_new borrows text (it must outlive the result) and reads
+ * nothing yet: NULL only when out of memory. cli_json_place gives the
+ * 1-based line and column (in characters) of the member pointer names (RFC
+ * 6901, "~0" and "~1" escapes): of its key when key is nonzero (for an
+ * object member), else of its value; where a segment cannot be found, of
+ * the deepest value found. A lookup does not rescan the text from its start
+ * (what it lists is kept), so it is not safe from several threads at once. */
+typedef struct cli_json_places cli_json_places;
+cli_json_places *cli_json_places_new(const char *text, size_t len);
+void cli_json_places_free(cli_json_places *p);
+void cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
+                    int *column);
 
 /* rules-list.c */
 int cli_list_rules(const ol_ruleset *rs, cli_format format);

@@ -11,7 +11,7 @@
  * A mistake in the file is FILE:LINE:COL: error: ..., and exit 2: an unknown
  * key or rule id too, so that a typo cannot switch a check off unseen.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup, getcwd */
+#define _XOPEN_SOURCE 700 /* strdup, getcwd; realpath is XSI */
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -41,30 +41,32 @@ typedef struct place {
     int line, column;
 } place;
 
-typedef struct kind_glob {
+/* Where each entry is written is found when a message needs it, from the
+ * place of the entry in the JSON (its array index, its key): finding it as
+ * each was read made reading the file quadratic in its size. */
+
+typedef struct kind_glob { /* "/kinds/INDEX" */
     glob files;
     ol_kind kind;
-    place at;
 } kind_glob;
 
-typedef struct entry { /* a rule file, a disabled rule id */
+typedef struct entry { /* a rule file, a disabled rule id: "/LIST/INDEX" */
     const char *text;  /* as written */
     char *path;        /* a rule file's path from the current directory */
-    place at;
+    const char *list;  /* "rule_files" or "disable" */
+    size_t index;
 } entry;
 
-typedef struct severity_of {
+typedef struct severity_of { /* "/severity/ID" */
     const char *id;
     ol_severity severity;
-    place at;
 } severity_of;
 
-typedef struct suppression {
+typedef struct suppression { /* "/suppress/INDEX" */
     const char *rule;
     const char *pointer; /* NULL: everywhere in the files */
     int has_files;
     glob files;
-    place at;
     atomic_size_t applied; /* documents it applied to */
     atomic_size_t dropped; /* findings it dropped */
 } suppression;
@@ -74,10 +76,11 @@ struct cli_config {
     int kind_given; /* --kind was given */
     char *cwd;      /* the current directory, absolute */
     char *shown;    /* the file's name in messages (from the current directory) */
-    char *dir;      /* its directory, absolute: what globs are relative to */
+    char *dir;      /* its directory, links resolved: what globs are relative to */
     char *text;     /* the file, past a byte-order mark */
     size_t len;
-    json_t *root; /* the strings above borrow from it */
+    json_t *root;            /* the strings above borrow from it */
+    cli_json_places *places; /* where in text its members are */
     kind_glob *kinds;
     size_t nkinds;
     entry *rule_files;
@@ -92,13 +95,71 @@ struct cli_config {
 
 /* ---- messages ------------------------------------------------------------- */
 
+/* The place of the member pointer names (of its key, when key is nonzero).
+ * c->places is changed (what it has listed is kept), though c is not. */
 static place place_of(const cli_config *c, const char *pointer, int key)
 {
     place p;
 
-    cli_text_place(c->text, cli_json_offset(c->text, c->len, pointer, key), &p.line,
-                   &p.column);
+    cli_json_place(c->places, pointer, key, &p.line, &p.column);
     return p;
+}
+
+/* The place of element index of the top-level array list. */
+static place element_place(const cli_config *c, const char *list, size_t index)
+{
+    char ptr[64];
+
+    snprintf(ptr, sizeof(ptr), "/%s/%zu", list, index);
+    return place_of(c, ptr, 0);
+}
+
+/* at + "/" + key as an RFC 6901 pointer: '~' and '/' in key escaped ("~0",
+ * "~1"), so that a key holding them is found, not its parent. A pointer
+ * too long for buf is at alone, the nearest place above (the root, if at
+ * itself is too long: never, with the callers' buffers). */
+static void pointer_join(char *buf, size_t cap, const char *at, const char *key)
+{
+    size_t n = strlen(at), i;
+
+    if (n + 2 > cap) {
+        buf[0] = '\0';
+        return;
+    }
+    memcpy(buf, at, n);
+    buf[n++] = '/';
+    for (i = 0; key[i] && n + 3 <= cap; i++) {
+        if (key[i] == '~' || key[i] == '/') {
+            buf[n++] = '~';
+            buf[n++] = key[i] == '~' ? '0' : '1';
+        } else {
+            buf[n++] = key[i];
+        }
+    }
+    buf[key[i] ? strlen(at) : n] = '\0';
+}
+
+static place entry_place(const cli_config *c, const entry *e)
+{
+    return element_place(c, e->list, e->index);
+}
+
+static place severity_place(const cli_config *c, const severity_of *s)
+{
+    char ptr[512];
+
+    pointer_join(ptr, sizeof(ptr), "/severity", s->id);
+    return place_of(c, ptr, 1);
+}
+
+static place kind_place(const cli_config *c, const kind_glob *k)
+{
+    return element_place(c, "kinds", (size_t)(k - c->kinds));
+}
+
+static place suppression_place(const cli_config *c, const suppression *s)
+{
+    return element_place(c, "suppress", (size_t)(s - c->sups));
 }
 
 static void vsay(const char *file, place at, const char *level, const char *fmt,
@@ -177,7 +238,8 @@ static char *current_dir(void)
 }
 
 /* path made absolute from cwd and lexically normal: no "", "." or ".."
- * segments (symbolic links are not resolved: a file is where it is named). */
+ * segments. Symbolic links are not resolved: physical() does that, and
+ * falls back on this for a path that is not there. */
 static char *absolute(const char *cwd, const char *path)
 {
     char *all = path[0] == '/' ? strdup(path) : join(cwd, path);
@@ -206,6 +268,35 @@ static char *absolute(const char *cwd, const char *path)
     out[n] = '\0';
     free(all);
     return out;
+}
+
+/* Where path is: absolute, normal and with symbolic links resolved
+ * (realpath(3)), so that a file reached through a linked directory gets
+ * the globs of where it is, and so does the configuration's directory. A
+ * path that is not there (--print-config may name one) is resolved as far
+ * as its directory, else taken lexically. NULL when out of memory. */
+static char *physical(const char *cwd, const char *path)
+{
+    char *given = path[0] == '/' ? strdup(path) : join(cwd, path);
+    char *real = given ? realpath(given, NULL) : NULL;
+    char *abs, *slash, *dir;
+
+    free(given);
+    if (real)
+        return real;
+    abs = absolute(cwd, path);
+    slash = abs ? strrchr(abs, '/') : NULL;
+    if (!slash || slash == abs)
+        return abs; /* out of memory, or right under "/" */
+    *slash = '\0';
+    dir = realpath(abs, NULL);
+    *slash = '/';
+    if (!dir)
+        return abs;
+    real = join(dir, slash + 1);
+    free(dir);
+    free(abs);
+    return real;
 }
 
 /* The directory part of an absolute, normal path. */
@@ -254,23 +345,53 @@ static void glob_free(glob *g)
     free(g->seg);
 }
 
+static int any_dirs(const char *seg) { return strcmp(seg, "**") == 0; }
+
+/* can[j] says whether the segments of pat seen so far match path[0..j);
+ * one pass per segment of pat. Trying each way for each "**" to split the
+ * path, as a recursion does, takes exponential time: 16 of them against 24
+ * directories ran for minutes. This is at most np * nq fnmatch calls. */
+static int match_rows(char *const *pat, size_t np, char *const *path, size_t nq,
+                      unsigned char *can)
+{
+    size_t i, j;
+
+    memset(can, 0, nq + 1);
+    can[0] = 1;
+    for (i = 0; i < np; i++) {
+        int some = 0;
+
+        if (any_dirs(pat[i])) { /* any number of directories, none too */
+            for (j = 1; j <= nq; j++)
+                can[j] |= can[j - 1];
+            continue;
+        }
+        for (j = nq; j > 0; j--) { /* downwards: can[j - 1] is still the last row's */
+            can[j] = can[j - 1] && fnmatch(pat[i], path[j - 1], 0) == 0;
+            some |= can[j];
+        }
+        can[0] = 0;
+        if (!some)
+            return 0; /* no prefix of the path matches: nor will a longer pattern */
+    }
+    return can[nq];
+}
+
 /* "**" is any number of directories, none too; any other segment is matched
- * by fnmatch(3) within one directory, as FNM_PATHNAME would. */
+ * by fnmatch(3) within one directory, as FNM_PATHNAME would. Out of memory,
+ * no match (the input is taken as outside, as in rel_init). */
 static int match_segments(char *const *pat, size_t np, char *const *path, size_t nq)
 {
-    size_t k;
+    unsigned char small[128];
+    unsigned char *can = nq < sizeof(small) ? small : malloc(nq + 1);
+    int matched;
 
-    if (np == 0)
-        return nq == 0;
-    if (strcmp(pat[0], "**") == 0) {
-        for (k = 0; k <= nq; k++) {
-            if (match_segments(pat + 1, np - 1, path + k, nq - k))
-                return 1;
-        }
+    if (!can)
         return 0;
-    }
-    return nq > 0 && fnmatch(pat[0], path[0], 0) == 0 &&
-           match_segments(pat + 1, np - 1, path + 1, nq - 1);
+    matched = match_rows(pat, np, path, nq, can);
+    if (can != small)
+        free(can);
+    return matched;
 }
 
 /* An input's path from the config's directory, split. inside is 0 for
@@ -298,7 +419,7 @@ static void rel_init(relpath *rp, const cli_config *c, const char *source)
     memset(rp, 0, sizeof(*rp));
     if (!c->dir || !source || strcmp(source, STDIN_SOURCE) == 0)
         return;
-    rp->abs = absolute(c->cwd, source);
+    rp->abs = physical(c->cwd, source);
     n = strlen(c->dir);
     if (!rp->abs)
         return;
@@ -377,7 +498,7 @@ static int known_keys(const cli_config *c, const json_t *obj, const char *at,
         for (i = 0; allowed[i] && strcmp(allowed[i], key) != 0; i++)
             ;
         if (!allowed[i]) {
-            snprintf(ptr, sizeof(ptr), "%s/%s", at, key);
+            pointer_join(ptr, sizeof(ptr), at, key);
             return config_error(c, ptr, 1, "unknown key \"%s\" (the keys here: %s)", key,
                                 list);
         }
@@ -393,7 +514,7 @@ static int string_member(const cli_config *c, const json_t *obj, const char *at,
     char ptr[512];
 
     *out = NULL;
-    snprintf(ptr, sizeof(ptr), "%s/%s", at, key);
+    pointer_join(ptr, sizeof(ptr), at, key);
     if (!v && optional)
         return 0;
     if (!v)
@@ -419,6 +540,30 @@ static int array_member(const cli_config *c, const char *key, size_t *n)
     return 0;
 }
 
+/* A glob's segments as they are matched: "**" then "**" is one "**" (the
+ * same directories, and fewer ways to split a path); ".." is refused. An
+ * operand is compared in its normal form, where no ".." is left, so a ".."
+ * segment would never match: silently, were it accepted. ("." and empty
+ * segments are gone already, as from a path.) */
+static int tidy_glob(const cli_config *c, const char *ptr, glob *g)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < g->nseg; i++) {
+        if (strcmp(g->seg[i], "..") == 0)
+            return config_error(c, ptr, 0,
+                                "\"%s\": \"..\" in a glob would never match (a "
+                                "file's path from the directory of %s is taken in its "
+                                "normal form, without \"..\")",
+                                g->text, c->shown);
+        if (n > 0 && any_dirs(g->seg[i]) && any_dirs(g->seg[n - 1]))
+            continue;
+        g->seg[n++] = g->seg[i];
+    }
+    g->nseg = n;
+    return 0;
+}
+
 static int compile_glob(const cli_config *c, const char *ptr, const char *text, glob *g)
 {
     g->text = text;
@@ -431,7 +576,7 @@ static int compile_glob(const cli_config *c, const char *ptr, const char *text, 
         return out_of_memory();
     if (g->nseg == 0)
         return config_error(c, ptr, 0, "\"%s\" names no file", text);
-    return 0;
+    return tidy_glob(c, ptr, g);
 }
 
 static int parse_kind_glob(cli_config *c, const json_t *v, const char *at, kind_glob *k)
@@ -451,7 +596,6 @@ static int parse_kind_glob(cli_config *c, const json_t *v, const char *at, kind_
     snprintf(ptr, sizeof(ptr), "%s/kind", at);
     if (ol_kind_parse(&k->kind, kind) != OL_OK)
         return config_error(c, ptr, 0, "unknown kind \"%s\"", kind);
-    k->at = place_of(c, at, 0);
     snprintf(ptr, sizeof(ptr), "%s/files", at);
     return compile_glob(c, ptr, files, &k->files);
 }
@@ -495,7 +639,8 @@ static int parse_entries(cli_config *c, const char *key, entry **out, size_t *co
             return config_error(c, at, 0, "an entry of \"%s\" is a string, not empty",
                                 key);
         (*out)[i].text = json_string_value(v);
-        (*out)[i].at = place_of(c, at, 0);
+        (*out)[i].list = key;
+        (*out)[i].index = i;
         *count = i + 1;
     }
     return 0;
@@ -547,7 +692,7 @@ static int parse_severities(cli_config *c)
         severity_of *s = &c->severities[c->nseverities];
         const char *name = json_string_value(v);
 
-        snprintf(ptr, sizeof(ptr), "/severity/%s", id);
+        pointer_join(ptr, sizeof(ptr), "/severity", id);
         if (name && strcmp(name, "error") == 0)
             s->severity = OL_SEVERITY_ERROR;
         else if (name && strcmp(name, "warning") == 0)
@@ -556,7 +701,6 @@ static int parse_severities(cli_config *c)
             return config_error(c, ptr, 0,
                                 "the severity of %s is \"error\" or \"warning\"", id);
         s->id = id;
-        s->at = place_of(c, ptr, 1);
         c->nseverities++;
     }
     return 0;
@@ -591,7 +735,6 @@ static int parse_suppression(cli_config *c, const json_t *v, const char *at,
                             "a suppression names \"files\", a \"pointer\" or both (to "
                             "switch %s off everywhere, use \"disable\")",
                             s->rule);
-    s->at = place_of(c, at, 0);
     s->has_files = files != NULL;
     snprintf(ptr, sizeof(ptr), "%s/files", at);
     return files ? compile_glob(c, ptr, files, &s->files) : 0;
@@ -625,6 +768,9 @@ static int parse_config(cli_config *c)
                                        "severity", "suppress",   NULL};
     json_error_t jerr;
 
+    c->places = cli_json_places_new(c->text, c->len);
+    if (!c->places)
+        return out_of_memory();
     c->root = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
     if (!c->root) {
         place at = {jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1};
@@ -673,6 +819,29 @@ static int discover(cli_config *c)
     return 0;
 }
 
+/* The directory holding file, resolved: the directory of the name given,
+ * not of what a symbolic link named so points to (a linked configuration
+ * describes the files next to the link). */
+static char *config_dir(const char *cwd, const char *file)
+{
+    size_t n = strlen(file);
+    char *name = malloc(n + 2), *slash, *dir; /* room for "." */
+
+    if (!name)
+        return NULL;
+    memcpy(name, file, n + 1);
+    slash = strrchr(name, '/');
+    if (!slash)
+        strcpy(name, ".");
+    else if (slash == name)
+        name[1] = '\0';
+    else
+        *slash = '\0';
+    dir = physical(cwd, name);
+    free(name);
+    return dir;
+}
+
 static int locate_config(cli_config *c, const cli_options *o)
 {
     if (o->no_config)
@@ -680,10 +849,9 @@ static int locate_config(cli_config *c, const cli_options *o)
     if (!o->config_file)
         return discover(c);
     c->shown = strdup(o->config_file);
-    c->dir = absolute(c->cwd, o->config_file);
+    c->dir = c->shown ? config_dir(c->cwd, c->shown) : NULL;
     if (!c->shown || !c->dir)
         return out_of_memory();
-    cut_last(c->dir);
     return 0;
 }
 
@@ -728,6 +896,7 @@ void cli_config_free(cli_config *c)
     free(c->severities);
     free(c->sups);
     json_decref(c->root);
+    cli_json_places_free(c->places);
     free(c->text);
     free(c->dir);
     free(c->shown);
@@ -752,36 +921,94 @@ int cli_config_add_rule_files(const cli_config *c, ol_ruleset *rs)
             fprintf(stderr, "%s:%d:%d: error: %s\n", f->path, err.line, err.column,
                     err.text);
         else
-            error_at(c, f->at, "%s: %s", f->path,
+            error_at(c, entry_place(c, f), "%s: %s", f->path,
                      err.text[0] ? err.text : ol_strerror(rc));
         return -1;
     }
     return 0;
 }
 
-static int unknown_rule(const cli_config *c, place at, const char *id)
+/* The rule id names, or NULL after an error at at. A locked rule says a
+ * body or a value could not be checked at all: with it off, a warning or
+ * suppressed, an unchecked document would pass as valid, so the library
+ * refuses. When what would do one of those, the error is said here, at the
+ * entry's place, which the library's own message cannot give. */
+static const ol_rule_info *rule_for(const cli_config *c, const ol_ruleset *rs, place at,
+                                    const char *id, const char *what)
 {
-    return error_at(c, at, "no rule has the id '%s'", id);
+    const ol_rule_info *info = ol_ruleset_find_rule(rs, id);
+
+    if (!info)
+        error_at(c, at, "no rule has the id '%s'", id);
+    else if (info->locked && what)
+        error_at(c, at, "%s says a body could not be checked: %s", id, what);
+    else
+        return info;
+    return NULL;
 }
 
-int cli_config_set_rules(const cli_config *c, ol_ruleset *rs)
+/* A change the library refused for another reason than those above. */
+static int refused(const cli_config *c, place at, const ol_error_t *err, int rc)
+{
+    return error_at(c, at, "%s", err->text[0] ? err->text : ol_strerror(rc));
+}
+
+static int set_severities(const cli_config *c, ol_ruleset *rs)
 {
     size_t i;
 
     for (i = 0; i < c->nseverities; i++) {
         const severity_of *s = &c->severities[i];
-        if (ol_ruleset_set_severity(rs, s->id, s->severity, NULL) != OL_OK)
-            return unknown_rule(c, s->at, s->id);
-    }
-    for (i = 0; i < c->ndisabled; i++) {
-        if (ol_ruleset_disable(rs, c->disabled[i].text, NULL) != OL_OK)
-            return unknown_rule(c, c->disabled[i].at, c->disabled[i].text);
-    }
-    for (i = 0; i < c->nsups; i++) {
-        if (!ol_ruleset_find_rule(rs, c->sups[i].rule))
-            return unknown_rule(c, c->sups[i].at, c->sups[i].rule);
+        int warning = s->severity == OL_SEVERITY_WARNING, rc;
+        ol_error_t err = OL_ERROR_INIT;
+
+        if (!rule_for(c, rs, severity_place(c, s), s->id,
+                      warning ? "it cannot be a warning" : NULL))
+            return -1;
+        rc = ol_ruleset_set_severity(rs, s->id, s->severity, &err);
+        if (rc != OL_OK)
+            return refused(c, severity_place(c, s), &err, rc);
     }
     return 0;
+}
+
+static int disable_rules(const cli_config *c, ol_ruleset *rs)
+{
+    size_t i;
+
+    for (i = 0; i < c->ndisabled; i++) {
+        const entry *d = &c->disabled[i];
+        ol_error_t err = OL_ERROR_INIT;
+        int rc;
+
+        if (!rule_for(c, rs, entry_place(c, d), d->text, "it cannot be switched off"))
+            return -1;
+        rc = ol_ruleset_disable(rs, d->text, &err);
+        if (rc != OL_OK)
+            return refused(c, entry_place(c, d), &err, rc);
+    }
+    return 0;
+}
+
+/* The library would keep a locked rule's findings whatever the suppression
+ * says; the configuration must not claim otherwise. */
+static int check_suppressions(const cli_config *c, const ol_ruleset *rs)
+{
+    size_t i;
+
+    for (i = 0; i < c->nsups; i++) {
+        if (!rule_for(c, rs, suppression_place(c, &c->sups[i]), c->sups[i].rule,
+                      "its findings cannot be suppressed"))
+            return -1;
+    }
+    return 0;
+}
+
+int cli_config_set_rules(const cli_config *c, ol_ruleset *rs)
+{
+    if (set_severities(c, rs) != 0 || disable_rules(c, rs) != 0)
+        return -1;
+    return check_suppressions(c, rs);
 }
 
 /* ---- one input ------------------------------------------------------------------ */
@@ -849,11 +1076,14 @@ size_t cli_config_report_unused(const cli_config *c)
 
     for (i = 0; i < c->nsups; i++) {
         const suppression *s = &c->sups[i];
+        place at;
+
         if (atomic_load(&s->applied) == 0 || atomic_load(&s->dropped) > 0)
             continue;
+        at = suppression_place(c, s);
         fflush(stdout);
-        fprintf(stderr, "%s:%d:%d: warning: the suppression of ", c->shown, s->at.line,
-                s->at.column);
+        fprintf(stderr, "%s:%d:%d: warning: the suppression of ", c->shown, at.line,
+                at.column);
         describe(stderr, s);
         fputs(" matched nothing\n", stderr);
         unused++;
@@ -876,11 +1106,13 @@ static void print_kind(const cli_config *c, const char *file)
     rel_init(&rp, c, file);
     k = kind_glob_for(c, &rp);
     rel_free(&rp);
-    if (k)
-        printf("kind: %s (%s:%d:%d: %s)\n", ol_kind_name(k->kind), c->shown, k->at.line,
-               k->at.column, k->files.text);
-    else
+    if (k) {
+        place at = kind_place(c, k);
+        printf("kind: %s (%s:%d:%d: %s)\n", ol_kind_name(k->kind), c->shown, at.line,
+               at.column, k->files.text);
+    } else {
         printf("kind: %s (the default)\n", ol_kind_name(c->kind));
+    }
 }
 
 static void print_globs(const cli_config *c)
@@ -891,11 +1123,21 @@ static void print_globs(const cli_config *c)
         printf("kind: %s (--kind)\n", ol_kind_name(c->kind));
         return;
     }
-    for (i = 0; i < c->nkinds; i++)
+    for (i = 0; i < c->nkinds; i++) {
+        place at = kind_place(c, &c->kinds[i]);
         printf("kind: %s for %s (%s:%d:%d)\n", ol_kind_name(c->kinds[i].kind),
-               c->kinds[i].files.text, c->shown, c->kinds[i].at.line,
-               c->kinds[i].at.column);
+               c->kinds[i].files.text, c->shown, at.line, at.column);
+    }
     printf("kind: %s (the default)\n", ol_kind_name(c->kind));
+}
+
+/* "WHAT TEXT (FILE:LINE:COL)" for an entry of a list. */
+static void print_entry(const cli_config *c, const char *what, const entry *e,
+                        const char *text)
+{
+    place at = entry_place(c, e);
+
+    printf("%s: %s (%s:%d:%d)\n", what, text, c->shown, at.line, at.column);
 }
 
 static void print_rules(const cli_config *c, const cli_options *o)
@@ -903,17 +1145,16 @@ static void print_rules(const cli_config *c, const cli_options *o)
     size_t i;
 
     for (i = 0; i < c->nrule_files; i++)
-        printf("rule file: %s (%s:%d:%d)\n", c->rule_files[i].path, c->shown,
-               c->rule_files[i].at.line, c->rule_files[i].at.column);
+        print_entry(c, "rule file", &c->rule_files[i], c->rule_files[i].path);
     for (i = 0; i < o->nrule_files; i++)
         printf("rule file: %s (--rules)\n", o->rule_files[i]);
-    for (i = 0; i < c->nseverities; i++)
+    for (i = 0; i < c->nseverities; i++) {
+        place at = severity_place(c, &c->severities[i]);
         printf("severity: %s %s (%s:%d:%d)\n", c->severities[i].id,
-               ol_severity_name(c->severities[i].severity), c->shown,
-               c->severities[i].at.line, c->severities[i].at.column);
+               ol_severity_name(c->severities[i].severity), c->shown, at.line, at.column);
+    }
     for (i = 0; i < c->ndisabled; i++)
-        printf("disabled: %s (%s:%d:%d)\n", c->disabled[i].text, c->shown,
-               c->disabled[i].at.line, c->disabled[i].at.column);
+        print_entry(c, "disabled", &c->disabled[i], c->disabled[i].text);
     for (i = 0; i < o->ndisabled; i++)
         printf("disabled: %s (--disable)\n", o->disabled[i]);
 }
@@ -926,11 +1167,14 @@ static void print_suppressions(const cli_config *c, const char *file)
     rel_init(&rp, c, file);
     for (i = 0; i < c->nsups; i++) {
         const suppression *s = &c->sups[i];
+        place at;
+
         if (file && !applies(s, &rp))
             continue;
+        at = suppression_place(c, s);
         fputs("suppressed: ", stdout);
         describe(stdout, s);
-        printf(" (%s:%d:%d)\n", c->shown, s->at.line, s->at.column);
+        printf(" (%s:%d:%d)\n", c->shown, at.line, at.column);
     }
     rel_free(&rp);
 }

@@ -4,15 +4,53 @@
  * configuration file (an unknown key, a rule id that is none) must still be
  * shown as FILE:LINE:COL. The text has been accepted by jansson already, so
  * this scanner only skips what it knows is well formed.
+ *
+ * A configuration may hold tens of thousands of entries, and --print-config
+ * or the unused-suppression warnings ask for the place of each: a lookup
+ * must not rescan the text from its start. So the containers a lookup
+ * passes through are listed once (a few kept, the ones asked again and
+ * again being "/suppress" and its like), and the line and column of an
+ * offset are counted from the nearest checkpoint, not from byte 0.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* The line and column are counted from a checkpoint at most this far back. */
+#define CHECKPOINT 4096
+
+/* Containers kept listed: enough for the top level and its members. */
+#define NCACHE 8
 
 typedef struct scan {
     const char *s;
     size_t n, i;
 } scan;
+
+/* One member of an object (its key decoded), or one element of an array. */
+typedef struct member {
+    char *key;    /* NULL in an array */
+    size_t at;    /* its key's '"' in an object, else its value */
+    size_t value; /* its value */
+} member;
+
+/* An object or array, listed; an object's members sorted by key. */
+typedef struct container {
+    size_t at; /* its '{' or '['; SIZE_MAX: an empty slot */
+    member *m;
+    size_t n;
+} container;
+
+struct cli_json_places {
+    const char *s;
+    size_t n;
+    container cache[NCACHE];
+    size_t next;     /* the slot to reuse next */
+    int *line, *col; /* at each multiple of CHECKPOINT; NULL before */
+    size_t ncheck;
+};
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -57,51 +95,188 @@ static void skip_value(scan *sc)
     }
 }
 
-/* At a '{': to the key named seg[0..len) (when found, 1). Keys are
- * compared as written: a key with escapes is not found, and the caller
- * stays at the object. */
-static int find_member(scan *sc, const char *seg, size_t len, size_t *key_at)
+/* ---- decoding keys and pointer segments ------------------------------------ */
+
+static unsigned hex4(const char *s)
 {
-    sc->i++;
-    for (;;) {
-        size_t start;
+    unsigned v = 0;
+    int k;
+
+    for (k = 0; k < 4; k++) {
+        char c = s[k];
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+static size_t put_utf8(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* One escape of a JSON string, at the '\\' of s[*i]: appended to out. The
+ * text is jansson's, so a high surrogate is followed by its low one. */
+static size_t unescape_json(const char *s, size_t *i, char *out)
+{
+    static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
+    const char *e = strchr(from, s[*i + 1]);
+    unsigned cp;
+
+    if (s[*i + 1] != 'u') {
+        *out = e ? to[e - from] : s[*i + 1]; /* \" \\ \/ stand for themselves */
+        *i += 2;
+        return 1;
+    }
+    cp = hex4(s + *i + 2);
+    *i += 6;
+    if (cp >= 0xD800 && cp < 0xDC00) { /* and "\uDC00".."\uDFFF" */
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(s + *i + 2) - 0xDC00);
+        *i += 6;
+    }
+    return put_utf8(out, cp);
+}
+
+/* The JSON string at s[at] ('"'), decoded; NULL when out of memory. Never
+ * longer than as written, so its size is bounded by that. */
+static char *decode_string(const char *s, size_t n_text, size_t at)
+{
+    scan sc = {s, n_text, at};
+    size_t i = at + 1, n = 0;
+    char *out;
+
+    skip_string(&sc);
+    out = malloc(sc.i - at);
+    if (!out)
+        return NULL;
+    while (i < sc.i - 1) {
+        if (s[i] == '\\')
+            n += unescape_json(s, &i, out + n);
+        else
+            out[n++] = s[i++];
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* An RFC 6901 segment, seg[0..len), unescaped: "~1" is '/', "~0" is '~'. */
+static char *decode_segment(const char *seg, size_t len)
+{
+    char *out = malloc(len + 1);
+    size_t i, n = 0;
+
+    if (!out)
+        return NULL;
+    for (i = 0; i < len; i++) {
+        if (seg[i] == '~' && i + 1 < len && (seg[i + 1] == '0' || seg[i + 1] == '1'))
+            out[n++] = seg[++i] == '1' ? '/' : '~';
+        else
+            out[n++] = seg[i];
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* ---- listing a container ---------------------------------------------------- */
+
+static void container_clear(container *k)
+{
+    size_t i;
+
+    for (i = 0; i < k->n; i++)
+        free(k->m[i].key);
+    free(k->m);
+    k->m = NULL;
+    k->n = 0;
+    k->at = SIZE_MAX;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const member *)a)->key, ((const member *)b)->key);
+}
+
+/* The members of the container at sc->i, in the order written. */
+static int list_members(scan *sc, container *k, int object)
+{
+    size_t cap = 0;
+
+    for (sc->i++;; sc->i++) { /* past '{' or '[', then each ',' */
+        member *m;
 
         skip_space(sc);
-        if (sc->i >= sc->n || sc->s[sc->i] != '"')
-            return 0;
-        start = sc->i;
-        skip_string(sc);
-        skip_space(sc);
-        sc->i++; /* ':' */
-        skip_space(sc);
-        if (sc->i - start >= len + 2 && memcmp(sc->s + start + 1, seg, len) == 0 &&
-            sc->s[start + 1 + len] == '"') {
-            *key_at = start;
-            return 1;
+        if (sc->i >= sc->n || sc->s[sc->i] == '}' || sc->s[sc->i] == ']')
+            return 0; /* an empty container */
+        if (k->n == cap) {
+            cap = cap ? 2 * cap : 16;
+            m = realloc(k->m, cap * sizeof(*m));
+            if (!m)
+                return -1;
+            k->m = m;
         }
+        m = &k->m[k->n++];
+        m->key = NULL;
+        m->at = sc->i;
+        if (object) {
+            if (!(m->key = decode_string(sc->s, sc->n, sc->i)))
+                return -1;
+            skip_string(sc);
+            skip_space(sc);
+            sc->i++; /* ':' */
+            skip_space(sc);
+        }
+        m->value = sc->i;
         skip_value(sc);
         skip_space(sc);
-        sc->i++; /* ',' or '}' */
+        if (sc->i >= sc->n || sc->s[sc->i] != ',')
+            return 0; /* its '}' or ']' */
     }
 }
 
-/* At a '[': to the element of that index (when there is one, 1). */
-static int find_element(scan *sc, size_t index)
+/* The container whose '{' or '[' is at, listed (from the cache when it is
+ * there); NULL when out of memory. */
+static container *listed(cli_json_places *p, size_t at)
 {
-    size_t k;
+    scan sc = {p->s, p->n, at};
+    container *k;
+    size_t i;
 
-    sc->i++;
-    for (k = 0;; k++) {
-        skip_space(sc);
-        if (sc->i >= sc->n || sc->s[sc->i] == ']')
-            return 0;
-        if (k == index)
-            return 1;
-        skip_value(sc);
-        skip_space(sc);
-        sc->i++; /* ',' */
+    for (i = 0; i < NCACHE; i++) {
+        if (p->cache[i].at == at)
+            return &p->cache[i];
     }
+    k = &p->cache[p->next];
+    p->next = (p->next + 1) % NCACHE;
+    container_clear(k);
+    if (list_members(&sc, k, p->s[at] == '{') != 0) {
+        container_clear(k);
+        return NULL;
+    }
+    if (p->s[at] == '{')
+        qsort(k->m, k->n, sizeof(*k->m), by_key);
+    k->at = at;
+    return k;
 }
+
+/* ---- following a pointer -------------------------------------------------------- */
 
 static int parse_index(const char *seg, size_t len, size_t *index)
 {
@@ -118,54 +293,158 @@ static int parse_index(const char *seg, size_t len, size_t *index)
     return 1;
 }
 
-/* One step down, from the value at sc->i. 0 when it goes nowhere. */
-static int step(scan *sc, const char *seg, size_t len, size_t *key_at)
+/* The member of the container k that seg[0..len) names; NULL when none. */
+static const member *member_named(const container *k, int object, const char *seg,
+                                  size_t len)
 {
-    scan try = *sc;
+    member want = {NULL, 0, 0};
+    const member *found;
     size_t index;
-    int found = 0;
 
-    *key_at = sc->i;
-    if (try.s[try.i] == '{')
-        found = find_member(&try, seg, len, key_at);
-    else if (try.s[try.i] == '[' && parse_index(seg, len, &index))
-        found = find_element(&try, index);
-    if (found)
-        *sc = try;
+    if (!object)
+        return parse_index(seg, len, &index) && index < k->n ? &k->m[index] : NULL;
+    want.key = decode_segment(seg, len);
+    if (!want.key)
+        return NULL;
+    found = bsearch(&want, k->m, k->n, sizeof(*k->m), by_key);
+    free(want.key);
     return found;
 }
 
-size_t cli_json_offset(const char *text, size_t len, const char *pointer, int key)
+/* One step down, from the value at *at: to the member's value, and its key
+ * (or the element itself) in *key_at. 0 when it goes nowhere. */
+static int step(cli_json_places *p, size_t *at, const char *seg, size_t len,
+                size_t *key_at)
 {
-    scan sc = {text, len, 0};
-    size_t key_at = 0;
+    const container *k;
+    const member *m;
+    char c = p->s[*at];
+
+    if (c != '{' && c != '[')
+        return 0;
+    k = listed(p, *at);
+    m = k ? member_named(k, c == '{', seg, len) : NULL;
+    if (!m)
+        return 0;
+    *key_at = m->at;
+    *at = m->value;
+    return 1;
+}
+
+/* The byte offset of what pointer names: its key's when key is nonzero
+ * (for an object member), else its value's. Where a segment cannot be
+ * found (or out of memory), the offset of the deepest value found. */
+static size_t offset_of(cli_json_places *p, const char *pointer, int key)
+{
+    scan sc = {p->s, p->n, 0};
+    size_t at, key_at;
     const char *seg = pointer;
 
     skip_space(&sc);
-    key_at = sc.i;
-    while (*seg == '/' && sc.i < len) {
+    at = key_at = sc.i;
+    while (*seg == '/' && at < p->n) {
         const char *end = strchr(seg + 1, '/');
         size_t n = end ? (size_t)(end - seg - 1) : strlen(seg + 1);
 
-        if (!step(&sc, seg + 1, n, &key_at))
-            return sc.i;
+        if (!step(p, &at, seg + 1, n, &key_at))
+            return at;
         seg += 1 + n;
     }
-    return key ? key_at : sc.i;
+    return key ? key_at : at;
 }
 
-void cli_text_place(const char *text, size_t offset, int *line, int *column)
+/* ---- lines and columns ---------------------------------------------------------- */
+
+/* From the place (*line, *column) at from, to the place at to. A column
+ * counts characters: a UTF-8 continuation byte does not start one. */
+static void advance(const char *s, size_t from, size_t to, int *line, int *column)
 {
     size_t i;
 
-    *line = 1;
-    *column = 1;
-    for (i = 0; i < offset; i++) {
-        if (text[i] == '\n') {
+    for (i = from; i < to; i++) {
+        if (s[i] == '\n') {
             (*line)++;
             *column = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            (*column)++; /* a character starts here: not a UTF-8 continuation */
+        } else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            (*column)++;
         }
     }
+}
+
+/* The checkpoints, counted once, at the first place asked for. */
+static int checkpoints(cli_json_places *p)
+{
+    size_t k;
+    int line = 1, column = 1;
+
+    if (p->line)
+        return 0;
+    p->ncheck = p->n / CHECKPOINT + 1;
+    p->line = malloc(p->ncheck * sizeof(*p->line));
+    p->col = malloc(p->ncheck * sizeof(*p->col));
+    if (!p->line || !p->col) {
+        free(p->line);
+        free(p->col);
+        p->line = p->col = NULL;
+        return -1;
+    }
+    for (k = 0; k < p->ncheck; k++) {
+        if (k > 0)
+            advance(p->s, (k - 1) * CHECKPOINT, k * CHECKPOINT, &line, &column);
+        p->line[k] = line;
+        p->col[k] = column;
+    }
+    return 0;
+}
+
+/* Out of memory for the checkpoints, counted from byte 0: slow, not wrong. */
+static void text_place(cli_json_places *p, size_t offset, int *line, int *column)
+{
+    size_t from = 0;
+
+    *line = 1;
+    *column = 1;
+    if (offset > p->n)
+        offset = p->n;
+    if (checkpoints(p) == 0) {
+        from = offset / CHECKPOINT * CHECKPOINT;
+        *line = p->line[offset / CHECKPOINT];
+        *column = p->col[offset / CHECKPOINT];
+    }
+    advance(p->s, from, offset, line, column);
+}
+
+/* ---- the interface ---------------------------------------------------------------- */
+
+cli_json_places *cli_json_places_new(const char *text, size_t len)
+{
+    cli_json_places *p = calloc(1, sizeof(*p));
+    size_t i;
+
+    if (!p)
+        return NULL;
+    p->s = text;
+    p->n = len;
+    for (i = 0; i < NCACHE; i++)
+        p->cache[i].at = SIZE_MAX;
+    return p;
+}
+
+void cli_json_places_free(cli_json_places *p)
+{
+    size_t i;
+
+    if (!p)
+        return;
+    for (i = 0; i < NCACHE; i++)
+        container_clear(&p->cache[i]);
+    free(p->line);
+    free(p->col);
+    free(p);
+}
+
+void cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
+                    int *column)
+{
+    text_place(p, offset_of(p, pointer, key), line, column);
 }

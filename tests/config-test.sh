@@ -46,6 +46,17 @@ stderr_lacks() { # STRING WHAT
     if grep -F -q -e "$1" "$err"; then fail "$2: stderr has '$1'"; else pass; fi
 }
 
+# run_timed SECONDS ARG...: run, killed after SECONDS (exit status 124): a
+# run that used to take minutes fails instead of hanging the suite.
+run_timed() {
+    limit=$1
+    shift
+    cmd="timeout $limit orderlint $*"
+    [ "$PWD" = "$tmp" ] || cmd="(in ${PWD#"$tmp"/}) $cmd"
+    rc=0
+    timeout "$limit" "$ol" "$@" >"$out" 2>"$err" </dev/null || rc=$?
+}
+
 # A scratch project: a directory with .git (so that the walk stops there,
 # whatever lies above the scratch directory) and the config text given.
 project() { # DIR CONFIG_TEXT
@@ -165,6 +176,39 @@ stdout_is 'config: .orderlint.json
 file: other.json
 kind: refund (--kind)' "--print-config=FILE with --kind"
 
+# Symbolic links are resolved, in the operand and in the configuration's
+# directory: a file gets the globs of where it is, however it is reached.
+ln -s fixtures/updates "$tmp/kinds/linked" || exit 99
+ln -s kinds "$tmp/kinds-alias" || exit 99
+run --format=json linked/u.json
+stdout_has '"kind":"update-session"' "an operand through a linked directory: where it is"
+cd "$tmp" || exit 99
+run --format=json --config=kinds-alias/.orderlint.json kinds/fixtures/updates/u.json
+stdout_has '"kind":"update-session"' "a configuration through a linked directory"
+run --format=json --config=kinds/.orderlint.json kinds-alias/fixtures/updates/u.json
+stdout_has '"kind":"update-session"' "an operand through a linked configuration directory"
+
+# Many "**" against a deep path: matched in time proportional to the glob's
+# parts times the path's (trying every way to split the path took minutes
+# for these 16 against 24 directories). The first glob matches nothing, so
+# the second gives the kind; "**/**" is one "**".
+many=
+deep=
+i=0
+while [ $i -lt 24 ]; do
+    [ $i -lt 16 ] && many="$many**/"
+    deep="${deep}d$i/"
+    i=$((i + 1))
+done
+project "$tmp/deep" "{\"kinds\": [{\"files\": \"${many}nomatch\", \"kind\": \"update-session\"},
+  {\"files\": \"d0/**/**/d23/*.json\", \"kind\": \"create-order\"}]}"
+mkdir -p "$tmp/deep/$deep" || exit 99
+cp "$tmp/good.json" "$tmp/deep/${deep}o.json"
+cd "$tmp/deep" || exit 99
+run_timed 10 --format=json "${deep}o.json"
+status_is 0 "16 '**' against 24 directories: done in time"
+stdout_has '"kind":"create-order"' "16 '**' against 24 directories: the glob that matches"
+
 # ---- severities, disabled rules, rule files ------------------------------------
 
 project "$tmp/sev" '{"severity": {"order-line.tax": "warning"}}'
@@ -279,6 +323,31 @@ suppressed: order-line.tax at "/order_lines/0/total_tax_amount" in pointer/*.jso
 suppressed: order-line.tax at "/order_lines/1/total_tax_amount" (.orderlint.json:6:5)' \
     "--print-config FILE: the suppressions that apply to it"
 
+# A large configuration: 20000 suppressions, one a line, each applying to
+# every input and dropping nothing, so each is reported at its place. Its
+# size must not cost its square (finding each entry's place from the start
+# of the text took over 20 s for this).
+mkdir -p "$tmp/many/.git"
+{
+    echo '{"suppress": ['
+    i=1
+    while [ $i -lt 20000 ]; do
+        echo "{\"rule\": \"order-line.tax\", \"pointer\": \"/n/$i\", \"reason\": \"as the old export sent it\"},"
+        i=$((i + 1))
+    done
+    echo '{"rule": "order-line.tax", "pointer": "/n/20000", "reason": "as the old export sent it"}'
+    echo ']}'
+} >"$tmp/many/.orderlint.json"
+cd "$tmp/many" || exit 99
+run_timed 20 ../good.json
+status_is 0 "20000 suppressions: done in time, exit 0"
+stderr_has_line '.orderlint.json:2:1: warning: the suppression of order-line.tax at "/n/1" matched nothing' \
+    "20000 suppressions: the first unused one at its place"
+stderr_has_line '.orderlint.json:20001:1: warning: the suppression of order-line.tax at "/n/20000" matched nothing' \
+    "20000 suppressions: the last unused one at its place"
+n=$(grep -c 'matched nothing$' "$err")
+if [ "$n" -eq 20000 ]; then pass; else fail "20000 suppressions: $n reported"; fi
+
 # ---- the file's mistakes -----------------------------------------------------------
 
 bad_config() { # TEXT EXPECTED_STDERR WHAT
@@ -319,6 +388,49 @@ bad_config '{
 bad_config '{"rule_files": ["missing.rules"]}' \
     '.orderlint.json:1:17: error: missing.rules: cannot open: No such file or directory' \
     "a rule file that cannot be read"
+bad_config '{"kinds": [{"files": "./sub/../*.json", "kind": "update-session"}]}' \
+    '.orderlint.json:1:22: error: "./sub/../*.json": ".." in a glob would never match (a file'"'"'s path from the directory of .orderlint.json is taken in its normal form, without "..")' \
+    "a glob holding '..'"
+
+# An unknown key holding '/' or '~' is found at its own place (a JSON
+# pointer escapes them as ~1 and ~0), written plainly or with escapes.
+bad_config '{"kinds": [], "x/y~z": 1}' \
+    '.orderlint.json:1:15: error: unknown key "x/y~z" (the keys here: kinds, rule_files, disable, severity, suppress)' \
+    "an unknown key holding '/' and '~'"
+bad_config '{"suppress": [{"rule": "order-line.tax", "pointer": "",
+                "~1/": "x"}]}' \
+    '.orderlint.json:2:17: error: unknown key "~1/" (the keys here: rule, files, pointer, reason)' \
+    "an unknown key '~1/' in a suppression"
+bad_config '{"kinds": [],
+  "\u00e9\/~": 1}' \
+    '.orderlint.json:2:3: error: unknown key "é/~" (the keys here: kinds, rule_files, disable, severity, suppress)' \
+    "an unknown key written with escapes"
+
+# A locked rule says a body could not be checked: the configuration may
+# not switch it off, make it a warning or suppress it.
+bad_config '{"disable": ["doc.syntax"]}' \
+    '.orderlint.json:1:14: error: doc.syntax says a body could not be checked: it cannot be switched off' \
+    "disabling a locked rule"
+bad_config '{"severity": {"doc.syntax": "warning"}}' \
+    '.orderlint.json:1:15: error: doc.syntax says a body could not be checked: it cannot be a warning' \
+    "a locked rule made a warning"
+bad_config '{"suppress": [{"rule": "doc.syntax", "files": "*.json"}]}' \
+    '.orderlint.json:1:15: error: doc.syntax says a body could not be checked: its findings cannot be suppressed' \
+    "suppressing a locked rule"
+for id in doc.empty doc.not-object doc.too-large doc.too-deep doc.number-range doc.regex-limit; do
+    bad_config "{\"disable\": [\"$id\"]}" \
+        ".orderlint.json:1:14: error: $id says a body could not be checked: it cannot be switched off" \
+        "disabling the locked $id"
+done
+
+printf 'garbage\n' >"$tmp/garbage.json"
+run ../garbage.json
+status_is 2 "text that is not JSON, with a configuration disabling doc.syntax: exit 2"
+if [ -s "$out" ]; then fail "... and nothing is checked"; else pass; fi
+printf '{"severity": {"doc.syntax": "error"}}\n' >"$tmp/err/.orderlint.json"
+run ../garbage.json
+status_is 1 "a locked rule's severity may be said to be error: text that is not JSON is rejected"
+stdout_has "[doc.syntax]" "... by doc.syntax"
 
 run --config="$tmp/none.json" ../good.json
 status_is 2 "--config names a file that is not there"
