@@ -255,18 +255,28 @@ static json_t *array_of(const ol_report *r, size_t n, item_fn item)
     return a;
 }
 
+/* Past --max-findings, "findings_not_listed" says how many more there were
+ * (the text format's note); absent when every finding is listed. */
 static json_t *document_json(const cli_doc *d)
 {
     const ol_report *r = d->report;
     int valid = ol_report_valid(r);
-
-    return json_pack(
+    size_t dropped = ol_report_dropped(r);
+    json_t *v = json_pack(
         "{s:o, s:I, s:s, s:b, s:o, s:o, s:o, s:o}", "source", jstring(d->source),
         "document", (json_int_t)d->number, "kind", ol_kind_name(d->kind), "valid", valid,
         "error_code", valid ? json_null() : jstring(ol_report_error_code(r)),
         "http_status", valid ? json_null() : json_integer(ol_report_http_status(r)),
         "error_messages", array_of(r, ol_report_message_count(r), message_at), "findings",
         array_of(r, ol_report_count(r), finding_at));
+
+    if (v && dropped > 0 &&
+        json_object_set_new(v, "findings_not_listed",
+                            json_integer((json_int_t)dropped))) {
+        json_decref(v);
+        return NULL;
+    }
+    return v;
 }
 
 /* Print v on one line and release it. */

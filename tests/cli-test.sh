@@ -501,13 +501,19 @@ stdout_matches '^nested.json:1:9: error: .*nesting deeper than 3 levels.* \[doc\
 run --max-depth=4 nested.json
 stdout_lacks "doc.too-deep" "--max-depth: nesting at the limit is read"
 
-# a document with three errors: one listed, and a note of the two others
+# a document with two errors (order_amount and order_tax_amount are -1; the
+# sums need them, so they are not computed): one listed, a note of the other
 printf '{"purchase_country": "SE", "purchase_currency": "SEK", "locale": "sv-SE", "order_amount": -1, "order_tax_amount": -1, "order_lines": [{"name": "x", "quantity": 1, "unit_price": 0, "tax_rate": 0, "total_amount": 0, "total_tax_amount": 0}]}' >two.json
 run --max-findings=1 --color=never two.json
 status_is 1 "--max-findings: the verdict does not depend on the limit"
 stdout_lines 4 "--max-findings=1: one finding (its line and caret) and the note"
-stdout_matches '^two.json: note: [0-9]+ more findings in document 1 are not shown$' \
+stdout_matches '^two.json: note: 1 more findings in document 1 are not shown$' \
     "--max-findings: one note says how many more"
+run --max-findings=1 --format=json two.json
+stdout_matches '"findings":\[\{[^]]*\}\],"findings_not_listed":1\}$' \
+    "--max-findings, json: one finding listed, and findings_not_listed says 1 more"
+run --format=json two.json
+stdout_lacks "findings_not_listed" "json: no findings_not_listed when every finding is listed"
 
 cat >slow.rules <<'EOF'
 rule myshop.slow
