@@ -167,10 +167,11 @@ static int check_all(const cli_options *o, cli_config *cfg, const ol_ruleset *rs
     if (cli_run_init(&run, o, rs) != 0) {
         cli_error("out of memory");
         status = CLI_EXIT_TROUBLE;
-    } else if ((run.config = cfg, cli_jobs_start(&run, o->jobs)) != 0) {
-        cli_error("cannot start %ld threads", o->jobs);
-        status = CLI_EXIT_TROUBLE;
     } else {
+        run.config = cfg;
+        /* Threads are a speed-up, not a need: without them, one job. */
+        if (cli_jobs_start(&run, o->jobs) != 0)
+            cli_error("could not start %ld checking threads: checking on one", o->jobs);
         cli_progress_start(&run, cli_input_size(o));
         check_operands(&run, o);
         cli_jobs_finish(&run);

@@ -139,6 +139,20 @@ done
 run --jobs=4 good.json bad.json
 status_is 1 "--jobs=4 checks"
 stdout_matches '^good.json|^bad.json:' "--jobs=4 reports"
+# No thread can be started (a shim that fails pthread_create): one job, and
+# a message. Not under the sanitizers, whose runtime must be loaded first.
+if [ "${OL_SANITIZED:-}" != yes ] && command -v cc >/dev/null 2>&1; then
+    printf '#include <errno.h>\nint pthread_create(void *t, const void *a, void *(*f)(void *), void *arg)\n{ (void)t; (void)a; (void)f; (void)arg; return EAGAIN; }\n' >nothreads.c
+    if cc -shared -fPIC -o nothreads.so nothreads.c 2>/dev/null; then
+        cmd="LD_PRELOAD=nothreads.so orderlint --jobs=4 good.json bad.json"
+        rc=0
+        LD_PRELOAD=$PWD/nothreads.so "$ol" --jobs=4 good.json bad.json >"$out" 2>"$err" </dev/null || rc=$?
+        status_is 1 "--jobs=4 without threads: checked on one"
+        stdout_matches '^bad.json:' "--jobs=4 without threads: the findings"
+        stderr_has "could not start 4 checking threads: checking on one" \
+            "--jobs=4 without threads: says so"
+    fi
+fi
 
 # ---- one file, text format ---------------------------------------------------
 
