@@ -87,6 +87,17 @@ block_is 'caret.json:11:41: error: expected an integer, found string "2" [type.i
       | $(blanks 6)$(blanks 17)$(blanks 4)$(blanks 2)$tab$(blanks 12)^" \
     "the caret under the value, past multi-byte characters and a tab"
 
+# Emoji of the transport (U+1F680) and symbols-extended (U+1FA90) blocks
+# are two columns wide too: 25 characters, the two emoji, 19 more.
+emoji=$(printf '\360\237\232\200\360\237\252\220')
+printf '{"merchant_reference1": "%s", "order_amount": "1"}\n' "$emoji" >emoji.json
+run emoji.json
+block_is 'emoji.json:1:47: error: expected an integer amount in minor units, found string "1" [type.integer-amount]' \
+    "emoji.json:1:47: error: expected an integer amount in minor units, found string \"1\" [type.integer-amount]
+    1 | {\"merchant_reference1\": \"$emoji\", \"order_amount\": \"1\"}
+      | $(blanks 25)$(blanks 4)$(blanks 19)^" \
+    "the caret past emoji of two columns"
+
 run bad.json
 block_is 'bad.json:17:27: error: ' "$(grep '^bad.json:17:27: error: ' "$out")
    17 |       \"total_tax_amount\": 2500
