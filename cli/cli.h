@@ -197,6 +197,8 @@ typedef struct cli_sarif cli_sarif;
 cli_sarif *cli_sarif_new(void);
 int cli_sarif_add(cli_sarif *s, const ol_ruleset *rs, const cli_doc *d);
 int cli_sarif_print(cli_sarif *s, FILE *out, int trouble);
+/* A message of cli_fail, as an error notification of the run. */
+int cli_sarif_trouble(cli_sarif *s, const char *message);
 void cli_sarif_free(cli_sarif *s);
 
 /* config.c: the configuration file (README.md, "Configuration"). Its

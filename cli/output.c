@@ -48,13 +48,19 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+/* With --format=sarif the message is also one of the log's notifications,
+ * so that code scanning sees why the run was not successful. */
 void cli_fail(cli_run *run, const char *fmt, ...)
 {
+    char text[512];
     va_list ap;
 
     va_start(ap, fmt);
-    vmessage(fmt, ap);
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    cli_error("%s", text);
+    if (run->sarif)
+        cli_sarif_trouble(run->sarif, text); /* out of memory: stderr says it */
     run->trouble = 1;
 }
 

@@ -29,7 +29,8 @@ struct cli_sarif {
     json_t *rules;         /* reportingDescriptor objects */
     json_t *rule_index;    /* rule id -> its index in rules */
     json_t *results;       /* result objects, in input order */
-    json_t *notifications; /* notification objects: findings not kept */
+    json_t *notifications; /* notification objects: findings not kept, and
+                              what the tool could not do (an unreadable file) */
 };
 
 cli_sarif *cli_sarif_new(void)
@@ -292,6 +293,13 @@ static json_t *result(const cli_doc *d, const ol_finding *f, json_int_t index)
 
 /* Findings past the limit are not in the report: say how many, so that a
  * log with fewer results than there are mistakes does not pass for whole. */
+int cli_sarif_trouble(cli_sarif *s, const char *message)
+{
+    return json_array_append_new(
+        s->notifications,
+        json_pack("{s:s, s:o}", "level", "error", "message", text_of(message)));
+}
+
 static int note_dropped(cli_sarif *s, const cli_doc *d)
 {
     size_t dropped = ol_report_dropped(d->report);

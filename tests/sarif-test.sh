@@ -211,6 +211,10 @@ status_is 2 "sarif: an unreadable file"
 sarif "an unreadable file" '
 check(run["invocations"][0]["executionSuccessful"] is False, "the run was not successful")
 check(len(by_rule("order-line.tax")) == 1, "the other files are still in the log")
+notes = run["invocations"][0]["toolExecutionNotifications"]
+errors = [n for n in notes if n["level"] == "error"]
+check(len(errors) == 1 and errors[0]["message"]["text"] == "missing.json: No such file or directory",
+      "a notification says which file and why")
 '
 
 # 250 lines, each with a wrong tax: more findings than a report keeps (200).
