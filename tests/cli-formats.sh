@@ -63,16 +63,7 @@ sed -e 's/^      "name": "Battery Power Pack",$/      "name": "Smörgås 寿司"
     -e '/^      "quantity": 2,$/d' good.json >caret.json
 
 # A rule of ours that warns (doc/rule-format.md's first example).
-cat >myshop.rules <<'EOF'
-rule myshop.sku-reference
-    kinds    all
-    at       order_lines[*].reference
-    assert   matches(@, "^SKU-[0-9]{6}$")
-    severity warning
-    code     BAD_VALUE
-    message  "reference {json(@)} is not of the form SKU-nnnnnn"
-    explain  "Our references are SKU- and six digits."
-EOF
+cp "$top_srcdir/tests/myshop.rules" myshop.rules
 
 # ---- the source line and the caret ------------------------------------------------
 

@@ -82,16 +82,7 @@ tax_path='order_lines[0].total_tax_amount'
 bad_json_prefix='{"source":"bad.json","document":1,"kind":"create-session","valid":false,"error_code":"BAD_VALUE","http_status":400,"error_messages":["Bad value: '$tax_path'"],"findings":[{"rule":"order-line.tax","severity":"error","pointer":"/order_lines/0/total_tax_amount","path":"'$tax_path'","line":'${bad_at%:*}',"column":'${bad_at#*:}',"message":"'
 
 # A merchant's own rule, a warning (doc/rule-format.md's first example).
-cat >myshop.rules <<'EOF'
-rule myshop.sku-reference
-    kinds    all
-    at       order_lines[*].reference
-    assert   matches(@, "^SKU-[0-9]{6}$")
-    severity warning
-    code     BAD_VALUE
-    message  "reference {json(@)} is not of the form SKU-nnnnnn"
-    explain  "Our references are SKU- and six digits."
-EOF
+cp "$top_srcdir/tests/myshop.rules" myshop.rules
 printf 'rule myshop.broken\n    kinds    nonsense\n' >broken.rules
 
 # ---- --help, --version, bad options ------------------------------------------

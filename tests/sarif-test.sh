@@ -104,16 +104,7 @@ bad_line=$1 bad_col=$2
 set -- $(tax_at bad.line)
 ndjson_col=$2
 
-cat >myshop.rules <<'EOF'
-rule myshop.sku-reference
-    kinds    all
-    at       order_lines[*].reference
-    assert   matches(@, "^SKU-[0-9]{6}$")
-    severity warning
-    code     BAD_VALUE
-    message  "reference {json(@)} is not of the form SKU-nnnnnn"
-    explain  "Our references are SKU- and six digits."
-EOF
+cp "$top_srcdir/tests/myshop.rules" myshop.rules
 
 lib_version=$("$ol" --version | sed -n 's/^liborderlint //p')
 
