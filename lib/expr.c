@@ -1003,6 +1003,7 @@ static int push_key(olx_parser *p, olp_path *path, const char *s, size_t n, size
     memset(&seg, 0, sizeof(seg));
     seg.type = OLP_SEG_KEY;
     seg.key = olp_strndup(s, n);
+    seg.key_len = n;
     if (!seg.key) {
         olx_fail_oom(p);
         return -1;
@@ -1042,7 +1043,7 @@ static int parse_bracket(olx_parser *p, olp_path *path)
         }
     } else if (t->type == OLX_T_STRING) {
         seg.type = OLP_SEG_KEY;
-        seg.key = olx_parse_string(p, NULL);
+        seg.key = olx_parse_string(p, &seg.key_len);
         if (!seg.key)
             return -1;
     } else {
@@ -2546,7 +2547,7 @@ static int walk(walker *w, size_t seg, const json_t *node, size_t depth)
     s = &w->path->segs[seg];
     switch (s->type) {
     case OLP_SEG_KEY: {
-        const json_t *child = json_object_get(node, s->key);
+        const json_t *child = json_object_getn(node, s->key, s->key_len);
         return child ? walk_into(w, seg, child, s->key, 0, depth) : 0;
     }
     case OLP_SEG_INDEX: {
@@ -2631,7 +2632,7 @@ static olp_value eval_path(const olp_expr *e, olp_eval *ev)
     }
     for (i = 0; i < p->nsegs && node; i++) {
         if (p->segs[i].type == OLP_SEG_KEY)
-            node = json_object_get(node, p->segs[i].key);
+            node = json_object_getn(node, p->segs[i].key, p->segs[i].key_len);
         else
             node = json_array_get(node, p->segs[i].index);
     }

@@ -183,6 +183,7 @@ typedef enum olp_seg_type {
 typedef struct olp_seg {
     olp_seg_type type;
     char *key;        /* OLP_SEG_KEY */
+    size_t key_len;   /* its length: no strlen at every lookup */
     size_t index;     /* OLP_SEG_INDEX */
     olp_expr *filter; /* OLP_SEG_FILTER */
 } olp_seg;
