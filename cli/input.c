@@ -167,13 +167,17 @@ static void check_ndjson(cli_run *run, FILE *f, const char *source, int interact
 
     errno = 0;
     while ((got = read_line(f, &buf, &cap, keep, &n, &consumed)) == 0) {
+        /* A line cut at the limit is past it, whatever its first bytes:
+         * never a blank line, however many spaces it starts with. */
+        int cut = consumed > n;
+
         line++;
         in.bytes += consumed;
         if (n > 0 && buf[n - 1] == '\n')
             n--;
         if (n > 0 && buf[n - 1] == '\r')
             n--;
-        if (is_blank(buf, n))
+        if (!cut && is_blank(buf, n))
             continue;
         in.number++;
         in.first_line = line;

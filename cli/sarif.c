@@ -291,8 +291,6 @@ static json_t *result(const cli_doc *d, const ol_finding *f, json_int_t index)
         jstr(f->pointer), "path", jstr(f->path), "document", (json_int_t)d->number);
 }
 
-/* Findings past the limit are not in the report: say how many, so that a
- * log with fewer results than there are mistakes does not pass for whole. */
 int cli_sarif_trouble(cli_sarif *s, const char *message)
 {
     return json_array_append_new(
@@ -300,6 +298,8 @@ int cli_sarif_trouble(cli_sarif *s, const char *message)
         json_pack("{s:s, s:o}", "level", "error", "message", text_of(message)));
 }
 
+/* Findings past the limit are not in the report: say how many, so that a
+ * log with fewer results than there are mistakes does not pass for whole. */
 static int note_dropped(cli_sarif *s, const cli_doc *d)
 {
     size_t dropped = ol_report_dropped(d->report);

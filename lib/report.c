@@ -19,10 +19,6 @@ typedef struct item {
     size_t nrank;
 } item;
 
-/* The places of the kept errors, and every place above them: "", "/a",
- * "/a/1", "/a/1/b" for an error at /a/1/b, each with the number of kept
- * errors at or under it. An open-addressing hash table, so that `needs`
- * asks in one lookup whether a place already has an error. */
 /* The findings of one rule that a full report did not keep: enough for
  * ol_report_suppress to know whether an error it cannot see still stands. */
 typedef struct lost_rule {
@@ -34,6 +30,10 @@ typedef struct lost_rule {
     int locked;    /* the rule is locked: never forgotten */
 } lost_rule;
 
+/* The places of the kept errors, and every place above them: "", "/a",
+ * "/a/1", "/a/1/b" for an error at /a/1/b, each with the number of kept
+ * errors at or under it. An open-addressing hash table, so that `needs`
+ * asks in one lookup whether a place already has an error. */
 typedef struct place_count {
     char *pointer; /* NULL: a free slot */
     size_t count;

@@ -594,6 +594,8 @@ static void check_mismatch_directives(loader *l, rule_ctx *rc)
         olx_fail(&l->p, rc->pos, "rule '%s' has no compare", rc->rule->id);
 }
 
+static int is_locked(olp_builtin b);
+
 static void check_directives(loader *l, rule_ctx *rc)
 {
     olp_rule *r = rc->rule;
@@ -612,6 +614,10 @@ static void check_directives(loader *l, rule_ctx *rc)
             olx_fail(&l->p, rc->pos, "rule '%s' has no %s", r->id, directive_names[d]);
     }
     check_mismatch_directives(l, rc);
+    if (!l->p.status && is_locked(r->builtin) && r->severity != OL_SEVERITY_ERROR)
+        olx_fail(&l->p, rc->seen[D_SEVERITY] ? rc->seen[D_SEVERITY] - 1 : rc->pos,
+                 "rule '%s' says a body could not be checked: its severity must be error",
+                 r->id);
 }
 
 /* Does a rule read the body? Its place (at paths other than $, report,

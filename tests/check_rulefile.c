@@ -513,6 +513,9 @@ static const struct {
     {HEAD "  builtin bom assert true", 2, 15,
      "'assert' cannot be used in a builtin rule"},
     {HEAD "  at $ builtin empty", 2, 3, "'at' cannot be used in a builtin rule"},
+    {"rule x kinds all severity warning code BAD_REQUEST message \"m\" explain \"e\"\n"
+     "  builtin syntax",
+     1, 18, "rule 'x' says a body could not be checked: its severity must be error"},
     {HEAD "  builtin bomb", 2, 11, "unknown built-in event 'bomb'"},
     {HEAD "  assert true report $.a", 2, 22, "report is one value relative"},
     {HEAD "  assert true report a[*].b", 2, 22, "report is one value relative"},

@@ -164,6 +164,13 @@ elif [ -x /usr/bin/time ]; then
         fi
     done
     echo "jobs-test.sh: max RSS $rss kB for a 32 MB line past the size limit"
+    # A line past the limit that starts with more spaces than are kept is
+    # still a document, too large, not a blank line.
+    printf '%40s{"x": 1}\n' '' >"$tmp/spaces.ndjson"
+    "$orderlint" --format=json --max-bytes=10 "$tmp/spaces.ndjson" >"$tmp/spaces.out" 2>&1
+    if grep -q '"rule":"doc.too-large"' "$tmp/spaces.out"; then ok; else
+        fail "a line of 40 spaces and a document, --max-bytes=10: not doc.too-large: $(head -c 300 "$tmp/spaces.out")"
+    fi
     # Big documents on many jobs: what is in the ring is bounded (16 MiB of
     # documents), and each thread holds one document and its tree, so 24
     # lines of 2 MB on 4 jobs take at most 32 MB more than on one (before
