@@ -47,6 +47,18 @@ status_is() { # EXPECTED WHAT
     if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit status $rc, expected $1"; fi
 }
 
+# many_findings: on stdout, a create-session of 250 lines, each with a wrong
+# tax: more findings than a report keeps (200).
+many_findings() {
+    awk 'BEGIN {
+        printf "{\"purchase_country\": \"SE\", \"purchase_currency\": \"SEK\", \"locale\": \"sv-SE\",\n"
+        printf " \"order_amount\": 250000, \"order_tax_amount\": 50000, \"order_lines\": [\n"
+        for (i = 1; i <= 250; i++)
+            printf "  {\"name\": \"x\", \"quantity\": 1, \"unit_price\": 1000, \"tax_rate\": 2500, \"total_amount\": 1000, \"total_tax_amount\": 1%s\n", i < 250 ? "}," : "}"
+        printf "]}\n"
+    }'
+}
+
 # finish: the count line, and the script's exit status.
 finish() {
     echo "$name.sh: $passed assertions passed, $failed failed"
