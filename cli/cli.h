@@ -153,6 +153,12 @@ int cli_parse_rfc3339(const char *s, int64_t *out);
 
 /* input.c */
 void cli_check_operand(cli_run *run, const char *operand);
+/* Read all of f into *data (a realloc-able buffer of *cap bytes), keeping its
+ * first keep bytes: *len is what was kept, *total what was read. When all of
+ * f is kept, there is room past *len for a NUL. Returns 0, or -1 with errno
+ * set. */
+int cli_read_all(FILE *f, char **data, size_t *cap, size_t *len, size_t keep,
+                 size_t *total);
 /* Bytes in the operands when all of them are regular files (or stdin is
  * one), for the progress line's percentage; else 0. */
 double cli_input_size(const cli_options *o);

@@ -437,37 +437,12 @@ static int glob_matches(const glob *g, const relpath *rp)
 
 /* ---- reading the file --------------------------------------------------------- */
 
-/* Room in c->text for more bytes and a NUL. 0, or -1 (errno ENOMEM). */
-static int text_room(cli_config *c, size_t *cap)
-{
-    size_t want = *cap ? 2 * *cap : 4096;
-    char *p;
-
-    if (*cap - c->len >= 2)
-        return 0;
-    p = realloc(c->text, want);
-    if (!p) {
-        errno = ENOMEM;
-        return -1;
-    }
-    c->text = p;
-    *cap = want;
-    return 0;
-}
-
 static int read_text(cli_config *c, const char *path)
 {
     FILE *f = fopen(path, "rb");
-    size_t cap = 0, got = 1;
-    int failed = !f;
+    size_t cap = 0, total;
+    int failed = !f || cli_read_all(f, &c->text, &cap, &c->len, (size_t)-1, &total) != 0;
 
-    while (!failed && got > 0) {
-        failed = text_room(c, &cap) != 0;
-        got = failed ? 0 : fread(c->text + c->len, 1, cap - c->len - 1, f);
-        c->len += got;
-    }
-    if (!failed && ferror(f))
-        failed = 1;
     if (f)
         fclose(f);
     if (failed) {

@@ -18,12 +18,6 @@
 
 #define STDIN_NAME "<stdin>"
 
-/* A growing byte buffer for a whole file. */
-typedef struct text {
-    char *data;
-    size_t len, cap;
-} text;
-
 /* A list of file names found under a directory. */
 typedef struct names {
     char **v;
@@ -32,28 +26,30 @@ typedef struct names {
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Make room for at least one more chunk. Returns 0, or -1 (errno ENOMEM). */
-static int text_grow(text *t, size_t chunk)
+/* Make room for at least room more bytes past len in the buffer *data of
+ * *cap bytes, doubling it (a first buffer holds room). Returns 0, or -1
+ * (errno ENOMEM). */
+static int reserve(char **data, size_t *cap, size_t len, size_t room)
 {
-    size_t cap = t->cap ? t->cap : chunk;
+    size_t want = *cap ? *cap : room;
     char *p;
 
-    while (cap - t->len < chunk) {
-        if (cap > ((size_t)-1) / 2) {
+    while (want - len < room) {
+        if (want > ((size_t)-1) / 2) {
             errno = ENOMEM;
             return -1;
         }
-        cap *= 2;
+        want *= 2;
     }
-    if (cap == t->cap)
+    if (want == *cap)
         return 0;
-    p = realloc(t->data, cap);
+    p = realloc(*data, want);
     if (!p) {
         errno = ENOMEM;
         return -1;
     }
-    t->data = p;
-    t->cap = cap;
+    *data = p;
+    *cap = want;
     return 0;
 }
 
@@ -69,24 +65,23 @@ static size_t kept_bytes(const cli_run *run)
     return max > (size_t)-1 - 6 ? (size_t)-1 : max + 6;
 }
 
-/* Read all of f, keeping its first keep bytes in t. *total is what was
- * read. Returns 0, or -1 with errno set. */
-static int read_all(FILE *f, text *t, size_t keep, size_t *total)
+int cli_read_all(FILE *f, char **data, size_t *cap, size_t *len, size_t keep,
+                 size_t *total)
 {
     enum { CHUNK = 65536 };
     char drop[4096];
     size_t got;
 
     errno = 0;
-    *total = 0;
+    *len = *total = 0;
     do {
-        if (t->len < keep) {
-            if (text_grow(t, CHUNK))
+        if (*len < keep) {
+            if (reserve(data, cap, *len, CHUNK))
                 return -1;
-            got = fread(t->data + t->len, 1, CHUNK, f);
-            t->len += got;
-            if (t->len > keep)
-                t->len = keep;
+            got = fread(*data + *len, 1, CHUNK, f);
+            *len += got;
+            if (*len > keep)
+                *len = keep;
         } else {
             got = fread(drop, 1, sizeof(drop), f);
         }
@@ -132,16 +127,9 @@ static int read_line(FILE *f, char **buf, size_t *cap, size_t keep, size_t *len,
     while ((c = getc_unlocked(f)) != EOF) {
         (*consumed)++;
         if (*len < keep) {
-            if (*len == *cap) {
-                size_t ncap = *cap ? 2 * *cap : 256;
-                char *p = ncap > *cap ? realloc(*buf, ncap) : NULL;
-
-                if (!p) {
-                    funlockfile(f);
-                    return -2;
-                }
-                *buf = p;
-                *cap = ncap;
+            if (*len == *cap && reserve(buf, cap, *len, 256) != 0) {
+                funlockfile(f);
+                return -2;
             }
             (*buf)[(*len)++] = (char)c;
         }
@@ -202,19 +190,19 @@ static int is_regular(FILE *f)
 
 static void check_stream(cli_run *run, FILE *f, const char *source, int ndjson)
 {
-    text t = {NULL, 0, 0};
+    char *data = NULL;
+    size_t cap = 0, len;
     cli_doc_in in = {source, 1, 1, kind_of(run, source), 0};
 
     if (ndjson) {
         check_ndjson(run, f, source, !is_regular(f));
         return;
     }
-    if (read_all(f, &t, kept_bytes(run), &in.bytes) != 0) {
+    if (cli_read_all(f, &data, &cap, &len, kept_bytes(run), &in.bytes) != 0)
         cli_input_fail(run, "%s: %s", source, strerror(errno));
-    } else {
-        cli_submit(run, &in, &t.data, &t.cap, t.len);
-    }
-    free(t.data);
+    else
+        cli_submit(run, &in, &data, &cap, len);
+    free(data);
 }
 
 static int has_suffix(const char *s, const char *suffix)
