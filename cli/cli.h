@@ -183,8 +183,6 @@ void cli_progress_advance(cli_run *run, size_t bytes);
 void cli_progress_clear(cli_run *run);
 /* The same when the results go to the same terminal. */
 void cli_progress_clear_for_stdout(cli_run *run);
-/* Off the screen at the end of the run: the summary says the rest. */
-void cli_progress_end(cli_run *run);
 
 /* output.c */
 int cli_run_init(cli_run *run, const cli_options *o, const ol_ruleset *rs);

@@ -175,7 +175,7 @@ static int check_all(const cli_options *o, cli_config *cfg, const ol_ruleset *rs
         cli_progress_start(&run, cli_input_size(o));
         check_operands(&run, o);
         cli_jobs_finish(&run);
-        cli_progress_end(&run);
+        cli_progress_clear(&run); /* the summary says the rest */
         cli_report_summary(&run);
         status = exit_status(&run, o, cli_config_report_unused(cfg));
     }

@@ -113,5 +113,3 @@ void cli_progress_clear_for_stdout(cli_run *run)
     if (run->progress.stdout_tty)
         cli_progress_clear(run);
 }
-
-void cli_progress_end(cli_run *run) { cli_progress_clear(run); }
