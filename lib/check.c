@@ -6,6 +6,7 @@
  * tree, in table order, and hands the findings to the report. Nothing here
  * knows a Klarna field: what is checked, and what is said, is in the rules.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,17 @@ typedef struct run {
     json_t *merged; /* the session after the update, owned */
     int rc;
     olp_buf pointer, path, klarna, message, hint;
+    /* Last: run_init clears what is above it, and the cache clears itself
+     * (a bitmap, not its 32 KB). */
+    olp_member_cache members;
 } run;
 
 static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, const ol_context *ctx,
                      ol_report *report)
 {
-    memset(r, 0, sizeof(*r));
+    memset(r, 0, offsetof(run, members));
+    olp_member_cache_clear(&r->members);
+    r->ev.members = &r->members;
     r->rs = rs;
     r->kind = kind;
     r->report = report;

@@ -9,7 +9,9 @@
  * enforces, defs included.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -973,6 +975,17 @@ olp_path *olx_path_root(void)
     return path;
 }
 
+/* FNV-1a: the key's hash for olp_eval.members, computed once per rule. */
+static unsigned int key_hash(const char *key, size_t len)
+{
+    unsigned int h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 16777619u;
+    return h;
+}
+
 /* Append seg (taking its key and filter, freed on failure). */
 static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_pos)
 {
@@ -988,6 +1001,8 @@ static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_po
         goto fail;
     }
     path->segs = segs;
+    if (seg.type == OLP_SEG_KEY)
+        seg.key_hash = key_hash(seg.key, seg.key_len);
     path->segs[path->nsegs++] = seg;
     return 0;
 fail:
@@ -2478,6 +2493,51 @@ static olp_value eval_binary(const olp_expr *e, olp_eval *ev)
 /* Walking paths                                                             */
 /* ======================================================================== */
 
+void olp_member_cache_clear(olp_member_cache *c)
+{
+    memset(c->filled, 0, sizeof(c->filled));
+}
+
+static const json_t *member_uncached(const json_t *object, const olp_seg *s)
+{
+    return json_object_getn(object, s->key, s->key_len);
+}
+
+/* The member s->key of node (NULL when node is no object or has none),
+ * through the check's cache of members. */
+static const json_t *member(olp_eval *ev, const json_t *node, const olp_seg *s)
+{
+    olp_member_cache *c = ev->members;
+    olp_member_slot *slot;
+    size_t i;
+    unsigned long long bit;
+
+    if (!json_is_object(node))
+        return NULL;
+    if (!c)
+        return member_uncached(node, s);
+    /* the high bits of a multiplicative hash: the low bits of a product
+     * depend only on the low bits of the address */
+    i = (size_t)((((uint64_t)(uintptr_t)node ^ s->key_hash) * 0x9E3779B97F4A7C15ull) >>
+                 (64 - OLP_MEMBER_SLOT_BITS));
+    slot = &c->slots[i];
+    bit = 1ull << (i % 64);
+    if ((c->filled[i / 64] & bit) && slot->object == node && slot->hash == s->key_hash &&
+        slot->len == s->key_len &&
+        (slot->key == s->key || memcmp(slot->key, s->key, s->key_len) == 0))
+        return slot->value;
+    /* keys longer than a slot records are looked up every time */
+    if (s->key_len > UINT_MAX)
+        return member_uncached(node, s);
+    c->filled[i / 64] |= bit;
+    slot->object = node;
+    slot->key = s->key;
+    slot->hash = s->key_hash;
+    slot->len = (unsigned int)s->key_len;
+    slot->value = member_uncached(node, s);
+    return slot->value;
+}
+
 typedef struct walker {
     const olp_path *path;
     olp_eval *ev;
@@ -2547,7 +2607,7 @@ static int walk(walker *w, size_t seg, const json_t *node, size_t depth)
     s = &w->path->segs[seg];
     switch (s->type) {
     case OLP_SEG_KEY: {
-        const json_t *child = json_object_getn(node, s->key, s->key_len);
+        const json_t *child = member(w->ev, node, s);
         return child ? walk_into(w, seg, child, s->key, 0, depth) : 0;
     }
     case OLP_SEG_INDEX: {
@@ -2632,7 +2692,7 @@ static olp_value eval_path(const olp_expr *e, olp_eval *ev)
     }
     for (i = 0; i < p->nsegs && node; i++) {
         if (p->segs[i].type == OLP_SEG_KEY)
-            node = json_object_getn(node, p->segs[i].key, p->segs[i].key_len);
+            node = member(ev, node, &p->segs[i]);
         else
             node = json_array_get(node, p->segs[i].index);
     }
@@ -3037,7 +3097,12 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
     }
 }
 
-void olp_eval_forget(olp_eval *ev) { memset(ev->def_known, 0, sizeof(ev->def_known)); }
+void olp_eval_forget(olp_eval *ev)
+{
+    memset(ev->def_known, 0, sizeof(ev->def_known));
+    if (ev->members)
+        olp_member_cache_clear(ev->members);
+}
 
 /* A def's value; a constant def's once per root. (Its values borrow from the
  * tree and the rules, which outlive the check.) */

@@ -445,6 +445,90 @@ START_TEST(test_eval_at_element)
 }
 END_TEST
 
+/* The member cache answers as jansson does: the same key in two objects,
+ * two keys of one object, an absent member, keys written apart in two
+ * expressions, and after olp_eval_forget a new tree that may reuse the
+ * addresses of the old one. */
+START_TEST(test_member_cache)
+{
+    olp_member_cache members;
+    olp_expr *e1 = compile("a.k == 1 && b.k == 2 && a.j == 3 && !has(a.zz)");
+    olp_expr *e2 = compile("a.k + b.k + a.j == 6 && a[\"k\"] == 1 && a.kk == null");
+    olp_expr *e3 = compile("a.k == 10 && !has(b)");
+    json_t *t1 = json_pack("{s{sisisn}s{si}}", "a", "k", 1, "j", 3, "kk", "b", "k", 2);
+    json_t *t2;
+    olp_eval ev = make_eval();
+    int round;
+
+    ck_assert_ptr_nonnull(t1);
+    olp_member_cache_clear(&members);
+    ev.members = &members;
+    ev.root = ev.current = t1;
+    for (round = 0; round < 3; round++) { /* the second and third from the cache */
+        ck_assert_int_eq(olp_value_truth(olp_expr_eval(e1, &ev)), 1);
+        ck_assert_int_eq(olp_value_truth(olp_expr_eval(e2, &ev)), 1);
+        ck_assert_int_eq(olp_value_truth(olp_expr_eval(e3, &ev)), 0);
+    }
+    json_decref(t1);
+    t2 = json_pack("{s{si}}", "a", "k", 10);
+    ck_assert_ptr_nonnull(t2);
+    olp_eval_forget(&ev);
+    ev.root = ev.current = t2;
+    ck_assert_int_eq(olp_value_truth(olp_expr_eval(e3, &ev)), 1);
+    ck_assert_int_eq(olp_value_truth(olp_expr_eval(e1, &ev)), 0);
+    json_decref(t2);
+    olx_expr_free(e1);
+    olx_expr_free(e2);
+    olx_expr_free(e3);
+}
+END_TEST
+
+/* Many members, more than the cache has slots: every one still right. */
+START_TEST(test_member_cache_full)
+{
+    olp_member_cache members;
+    json_t *t = json_object();
+    olp_eval ev = make_eval();
+    char key[32], text[64];
+    int i, round;
+
+    for (i = 0; i < 3000; i++) {
+        snprintf(key, sizeof key, "m%d", i);
+        json_object_set_new(t, key, json_integer(i));
+    }
+    olp_member_cache_clear(&members);
+    ev.members = &members;
+    ev.root = ev.current = t;
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < 3000; i += 7) {
+            olp_expr *e;
+            snprintf(text, sizeof text, "m%d == %d && !has(m%dx)", i, i, i);
+            e = compile(text);
+            ck_assert_int_eq(olp_value_truth(olp_expr_eval(e, &ev)), 1);
+            olx_expr_free(e);
+        }
+    }
+    json_decref(t);
+    /* one key in many objects: slots that collide hold other objects */
+    t = json_array();
+    for (i = 0; i < 3000; i++)
+        json_array_append_new(t, json_pack("{si}", "k", i));
+    olp_eval_forget(&ev);
+    ev.root = t;
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < 3000; i++) {
+            olp_expr *e;
+            snprintf(text, sizeof text, "k == %d", i);
+            e = compile(text);
+            ev.current = json_array_get(t, (size_t)i);
+            ck_assert_int_eq(olp_value_truth(olp_expr_eval(e, &ev)), 1);
+            olx_expr_free(e);
+        }
+    }
+    json_decref(t);
+}
+END_TEST
+
 /* A relative path with no @ (a built-in event's template) is absent. */
 START_TEST(test_eval_without_document)
 {
@@ -981,6 +1065,8 @@ Suite *expr_suite(void)
                         (int)(sizeof(eval_cases) / sizeof(eval_cases[0])));
     tcase_add_test(tc, test_eval_at_element);
     tcase_add_test(tc, test_eval_without_document);
+    tcase_add_test(tc, test_member_cache);
+    tcase_add_test(tc, test_member_cache_full);
     tcase_add_test(tc, test_match_data_created_once);
     tcase_add_test(tc, test_match_limit_is_undefined);
     tcase_add_test(tc, test_truth);
