@@ -15,6 +15,17 @@
 
 static const char utf8_bom[] = "\xEF\xBB\xBF";
 
+/* A visit of the plan's walk where the rule does not hold, kept to be
+ * reported in rule order (run_plan). */
+typedef struct failure {
+    const olp_rule *rule;
+    size_t rule_index, at_index, seq; /* the order of a walk rule by rule */
+    const json_t *value;
+    size_t trail_at, depth; /* its location: run.steps[trail_at..+depth) */
+    int truth;              /* rule_truth: 0, -2; or 1 with regex_limit */
+    int regex_limit;        /* a regular expression passed a limit */
+} failure;
+
 typedef struct run {
     const ol_ruleset *rs;
     ol_kind kind;
@@ -29,6 +40,10 @@ typedef struct run {
     json_t *merged; /* the session after the update, owned */
     int rc;
     olp_buf pointer, path, klarna, message, hint;
+    failure *failures; /* of the plan's walk; allocated when one fails */
+    size_t nfailures, cfailures;
+    olp_step *steps; /* their locations */
+    size_t nsteps, csteps;
     /* Last: run_init clears what is above it, and the cache clears itself
      * (a bitmap, not its 32 KB). */
     olp_member_cache members;
@@ -71,6 +86,8 @@ static void run_free(run *r)
     olp_buf_free(&r->klarna);
     olp_buf_free(&r->message);
     olp_buf_free(&r->hint);
+    olp_free(r->failures);
+    olp_free(r->steps);
 }
 
 /* $ of the expressions; the cached values of constant defs go with it. */
@@ -267,35 +284,55 @@ static void regex_limit_event(run *r)
     r->ev.detail = NULL;
 }
 
-static int visit(const json_t *value, const olp_step *trail, size_t depth, void *arg)
+/* Evaluate r->rule at value: its truth (rule_truth), and in *regex_limit
+ * whether a regular expression passed a limit. -3 when the check failed. */
+static int evaluate_at(run *r, const json_t *value, int *regex_limit)
 {
-    run *r = arg;
     int t;
 
-    if (blocked_by_needs(r, trail, depth))
-        return r->rc != OL_OK;
     r->ev.current = value;
     r->ev.regex_limit = 0;
     t = rule_truth(r);
+    *regex_limit = r->ev.regex_limit;
+    r->ev.regex_limit = 0;
     if (r->ev.oom)
         r->rc = OL_ENOMEM;
-    if (r->rc != OL_OK)
-        return 1;
-    if (r->ev.regex_limit) {
-        r->ev.regex_limit = 0;
-        location_from_trail(r, trail, depth);
-        location_add_report(r, r->rule->report);
-        regex_limit_event(r);
-        return r->rc != OL_OK;
-    }
-    if (t != 0 && t != -2)
-        return 0;
+    return r->rc == OL_OK ? t : -3;
+}
+
+static int failed(int truth, int regex_limit)
+{
+    return regex_limit || truth == 0 || truth == -2;
+}
+
+/* Report what evaluate_at found at value (ev.current), at trail. */
+static void report_failure(run *r, int truth, int regex_limit, const olp_step *trail,
+                           size_t depth)
+{
     location_from_trail(r, trail, depth);
     location_add_report(r, r->rule->report);
+    if (regex_limit) {
+        regex_limit_event(r);
+        return;
+    }
     /* A payload whose amounts multiply past 64 bits is wrong whatever else
      * it says: the rule's finding, with a note of why. */
     add_finding(r, r->rule, 0, 0,
-                t == -2 ? " (the arithmetic overflowed 64-bit integers)" : NULL);
+                truth == -2 ? " (the arithmetic overflowed 64-bit integers)" : NULL);
+}
+
+static int visit(const json_t *value, const olp_step *trail, size_t depth, void *arg)
+{
+    run *r = arg;
+    int t, regex_limit;
+
+    if (blocked_by_needs(r, trail, depth))
+        return r->rc != OL_OK;
+    t = evaluate_at(r, value, &regex_limit);
+    if (t == -3)
+        return 1;
+    if (failed(t, regex_limit))
+        report_failure(r, t, regex_limit, trail, depth);
     return r->rc != OL_OK;
 }
 
@@ -310,11 +347,123 @@ static void run_rule(run *r, const olp_rule *rule)
     }
 }
 
+/* ---- the plan: one walk for all rules ------------------------------------ */
+
+static int grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    size_t n = *cap ? *cap : 16;
+    void *grown;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    grown = olp_realloc(*items, n * size);
+    if (!grown)
+        return -1;
+    *items = grown;
+    *cap = n;
+    return 0;
+}
+
+static int keep_failure(run *r, const failure *f, const olp_step *trail)
+{
+    if (grow((void **)&r->failures, &r->cfailures, r->nfailures + 1, sizeof(failure)) ||
+        grow((void **)&r->steps, &r->csteps, r->nsteps + f->depth, sizeof(olp_step))) {
+        r->rc = OL_ENOMEM;
+        return 1;
+    }
+    r->failures[r->nfailures] = *f;
+    r->failures[r->nfailures].trail_at = r->nsteps;
+    if (f->depth)
+        memcpy(r->steps + r->nsteps, trail, f->depth * sizeof(*trail));
+    r->nsteps += f->depth;
+    r->nfailures++;
+    return 0;
+}
+
+static int plan_runs(void *arg, const olp_rule *rule) { return runs(arg, rule); }
+
+/* Evaluate every visit; keep the failures for run_plan. `needs` is left to
+ * then, since it asks what rules before this one reported. */
+static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
+                      const json_t *value, const olp_step *trail, size_t depth)
+{
+    run *r = arg;
+    failure f;
+
+    r->rule = rule;
+    f.truth = evaluate_at(r, value, &f.regex_limit);
+    if (f.truth == -3)
+        return 1;
+    if (!failed(f.truth, f.regex_limit))
+        return 0;
+    f.rule = rule;
+    f.rule_index = rule_index;
+    f.at_index = at_index;
+    f.seq = r->nfailures;
+    f.value = value;
+    f.depth = depth;
+    return keep_failure(r, &f, trail);
+}
+
+static int failure_cmp(const void *a, const void *b)
+{
+    const failure *x = a, *y = b;
+
+    if (x->rule_index != y->rule_index)
+        return x->rule_index < y->rule_index ? -1 : 1;
+    if (x->at_index != y->at_index)
+        return x->at_index < y->at_index ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The kinds whose rules can run (runs() decides each one). */
+static unsigned int kinds_that_run(const run *r)
+{
+    unsigned int own = 1u << r->kind;
+
+    return r->merged ? own | (1u << OL_KIND_CREATE_SESSION) : own;
+}
+
+/* All rules over one walk of the tree, then their failures in the order a
+ * walk rule by rule finds them: rule, path, value. So `needs` sees the
+ * errors of the rules before, and the report gets its findings in the same
+ * order, as run_rule would give them. Evaluating a visit that `needs` then
+ * blocks changes nothing: an evaluation only reads. */
+static void run_plan(run *r)
+{
+    olp_plan_visitor v;
+    size_t i;
+
+    v.kinds = kinds_that_run(r);
+    v.runs = plan_runs;
+    v.visit = plan_visit;
+    v.arg = r;
+    olp_plan_walk(r->rs->book.plan, &r->ev, r->root, &v);
+    if (r->rc != OL_OK || r->nfailures == 0)
+        return;
+    qsort(r->failures, r->nfailures, sizeof(*r->failures), failure_cmp);
+    for (i = 0; i < r->nfailures && r->rc == OL_OK; i++) {
+        const failure *f = &r->failures[i];
+        const olp_step *trail = r->steps + f->trail_at;
+        r->rule = f->rule;
+        if (blocked_by_needs(r, trail, f->depth))
+            continue;
+        r->ev.current = f->value;
+        report_failure(r, f->truth, f->regex_limit, trail, f->depth);
+    }
+}
+
 static void run_rules(run *r)
 {
     size_t i;
 
     set_root(r, r->root);
+    if (r->rs->book.plan) {
+        run_plan(r);
+        return;
+    }
     for (i = 0; i < r->rs->book.nrules && r->rc == OL_OK; i++) {
         const olp_rule *rule = r->rs->book.rules[i];
         if (runs(r, rule))

@@ -2503,9 +2503,7 @@ static const json_t *member_uncached(const json_t *object, const olp_seg *s)
     return json_object_getn(object, s->key, s->key_len);
 }
 
-/* The member s->key of node (NULL when node is no object or has none),
- * through the check's cache of members. */
-static const json_t *member(olp_eval *ev, const json_t *node, const olp_seg *s)
+const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s)
 {
     olp_member_cache *c = ev->members;
     olp_member_slot *slot;
@@ -2607,7 +2605,7 @@ static int walk(walker *w, size_t seg, const json_t *node, size_t depth)
     s = &w->path->segs[seg];
     switch (s->type) {
     case OLP_SEG_KEY: {
-        const json_t *child = member(w->ev, node, s);
+        const json_t *child = olp_member(w->ev, node, s);
         return child ? walk_into(w, seg, child, s->key, 0, depth) : 0;
     }
     case OLP_SEG_INDEX: {
@@ -2692,7 +2690,7 @@ static olp_value eval_path(const olp_expr *e, olp_eval *ev)
     }
     for (i = 0; i < p->nsegs && node; i++) {
         if (p->segs[i].type == OLP_SEG_KEY)
-            node = member(ev, node, &p->segs[i]);
+            node = olp_member(ev, node, &p->segs[i]);
         else
             node = json_array_get(node, p->segs[i].index);
     }

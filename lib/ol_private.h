@@ -10,6 +10,7 @@
  *   check.c     ol_check_*: reading the text, running the rules over the tree
  *   locate.c    the text scanner: pointer -> offset, duplicate keys, line:col
  *   report.c    ol_report_*: findings, document order, the Klarna body
+ *   plan.c      the at paths of all rules merged, walked once per check
  *   builtin_rules.c  (generated from the rules/ files at build time)
  */
 #ifndef OL_PRIVATE_H
@@ -146,7 +147,9 @@ typedef struct olp_member_cache {
     olp_member_slot slots[OLP_MEMBER_SLOTS];
 } olp_member_cache;
 
-/* Forget every member (a check starts; a tree it read may be freed). */
+/* Forget every member (a check starts; a tree it read may be freed). A slot
+ * points to the key of the rule that filled it: the rules must outlive
+ * what the cache holds, as a ruleset outlives its checks. */
 void olp_member_cache_clear(olp_member_cache *c);
 
 /* Where an expression is evaluated. The engine fills it; expr.c reads it. */
@@ -253,6 +256,10 @@ typedef int (*olp_visit_fn)(const json_t *value, const olp_step *trail, size_t d
 int olp_path_walk(const olp_path *p, olp_eval *ev, const olp_step *base_trail,
                   size_t base_depth, olp_visit_fn fn, void *arg);
 
+/* The member s->key (s is an OLP_SEG_KEY) of node, through ev->members;
+ * NULL when node is no object or has no such member. */
+const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s);
+
 /* ---- expr.c: templates -------------------------------------------------- */
 
 /* Render a template ("Bad value: {path}") into out. */
@@ -313,6 +320,9 @@ struct olp_rulebook {
     char **merge_fields; /* objects an update merges member by member */
     size_t nmerge_fields;
     void *names; /* tables and defs: private to rulefile.c/expr.c */
+    /* The `at` paths merged (plan.c), rebuilt after each file; NULL when
+     * that ran out of memory, and a check then walks rule by rule. */
+    struct olp_plan *plan;
 };
 
 /* Parse rule text and append its rules, tables and defs to book. Names
@@ -323,6 +333,35 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
 
 /* Free everything in book (not book itself). */
 void olp_rulebook_clear(olp_rulebook *book);
+
+/* ---- plan.c: the at paths of all rules, in one tree --------------------- */
+
+typedef struct olp_plan olp_plan;
+
+/* What a walk of the plan calls. */
+typedef struct olp_plan_visitor {
+    /* Rules of no kind in this mask do not run: their paths are not walked. */
+    unsigned int kinds;
+    /* Does the rule run on this check? (Asked before each of its visits.) */
+    int (*runs)(void *arg, const olp_rule *rule);
+    /* A value the rule's path at_index selects; trail[0..depth) is where it
+     * is. Nonzero stops the walk. */
+    int (*visit)(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
+                 const json_t *value, const olp_step *trail, size_t depth);
+    void *arg;
+} olp_plan_visitor;
+
+/* The plan of the ordinary rules of book (NULL when out of memory). It
+ * points into the book's rules, and is freed before them. */
+olp_plan *olp_plan_build(const olp_rulebook *book);
+void olp_plan_free(olp_plan *plan);
+
+/* Visit every value the at paths of the rules select in the tree root (and,
+ * for paths from $session and the like, in those documents). Values of
+ * different paths come interleaved; those of one path in the order of
+ * olp_path_walk. Returns nonzero when the visitor stopped the walk. */
+int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
+                  const olp_plan_visitor *visitor);
 
 /* ---- builtin_rules.c (generated) ----------------------------------------- */
 

@@ -1110,6 +1110,11 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
     } else if (rc == OL_OK) {
         rc = commit(&l, book);
     }
+    if (rc == OL_OK) {
+        /* out of memory here costs speed only: checks walk rule by rule */
+        olp_plan_free(book->plan);
+        book->plan = olp_plan_build(book);
+    }
     if (rc == OL_ENOMEM)
         olp_error_set(err, OL_ENOMEM, l.name, 0, 0, 0, "out of memory");
     loader_free(&l);
@@ -1122,6 +1127,8 @@ void olp_rulebook_clear(olp_rulebook *book)
 
     if (!book)
         return;
+    olp_plan_free(book->plan);
+    book->plan = NULL;
     for (i = 0; i < book->nrules; i++)
         rule_free(book->rules[i]);
     olp_free(book->rules);

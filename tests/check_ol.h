@@ -13,5 +13,6 @@ Suite *locate_suite(void);
 Suite *engine_suite(void);
 Suite *report_suite(void);
 Suite *threads_suite(void);
+Suite *plan_suite(void);
 
 #endif /* CHECK_OL_H */

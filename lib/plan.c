@@ -1,0 +1,308 @@
+/*
+ * plan.c: the `at` paths of all the rules, merged into one tree, so that a
+ * check walks the payload once instead of once per path.
+ *
+ * The built-in table has about 250 `at` paths, most of them under the same
+ * few members (order_lines[*], billing_address): walked one by one, each
+ * path looks up its members and runs over every line again. Merged, a
+ * member is looked up once, a wildcard runs once, and at each value the
+ * rules whose path ends there are visited.
+ *
+ * The walk visits values in another order than rule by rule, so the visit
+ * callback must not depend on the order: check.c evaluates every visit and
+ * keeps the failures, then reports them in rule order (see run_plan there).
+ * Within one path, the values are visited in the order olp_path_walk
+ * visits them, and each visit says which rule and which of its paths it is.
+ */
+#include <string.h>
+
+#include "ol_private.h"
+
+typedef struct plan_end {
+    const olp_rule *rule;
+    size_t rule_index; /* in the book */
+    size_t at_index;   /* of its `at` paths */
+} plan_end;
+
+typedef struct plan_node plan_node;
+
+struct plan_node {
+    const olp_seg *seg; /* the step from the parent; NULL at the root */
+    unsigned int kinds; /* of every rule at or below: a walk can skip the rest */
+    plan_end *ends;     /* paths ending here, in rule order */
+    size_t nends;
+    plan_node **children;
+    size_t nchildren;
+};
+
+struct olp_plan {
+    plan_node root;      /* paths from the payload ($, or @ at the root) */
+    plan_end *elsewhere; /* paths from a context document: walked alone */
+    size_t nelsewhere;
+};
+
+/* ---- building ------------------------------------------------------------ */
+
+static int append_end(plan_end **ends, size_t *n, const plan_end *e)
+{
+    plan_end *grown = olp_realloc(*ends, (*n + 1) * sizeof(**ends));
+
+    if (!grown)
+        return -1;
+    grown[(*n)++] = *e;
+    *ends = grown;
+    return 0;
+}
+
+/* Two steps a walk takes together. A filter is never shared: each is its own
+ * expression, evaluated where it is written. */
+static int same_step(const olp_seg *a, const olp_seg *b)
+{
+    if (a->type != b->type)
+        return 0;
+    switch (a->type) {
+    case OLP_SEG_KEY:
+        return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+    case OLP_SEG_INDEX:
+        return a->index == b->index;
+    case OLP_SEG_WILD:
+        return 1;
+    default:
+        return a == b;
+    }
+}
+
+static plan_node *child_for(plan_node *n, const olp_seg *seg)
+{
+    plan_node **grown, *c;
+    size_t i;
+
+    for (i = 0; i < n->nchildren; i++)
+        if (same_step(n->children[i]->seg, seg))
+            return n->children[i];
+    c = olp_calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    grown = olp_realloc(n->children, (n->nchildren + 1) * sizeof(*grown));
+    if (!grown) {
+        olp_free(c);
+        return NULL;
+    }
+    c->seg = seg;
+    grown[n->nchildren++] = c;
+    n->children = grown;
+    return c;
+}
+
+static int add_path(olp_plan *plan, const plan_end *e, const olp_path *p)
+{
+    plan_node *n = &plan->root;
+    size_t i;
+
+    if (p->from_root != OLP_ROOT_PAYLOAD && p->from_root != OLP_ROOT_CURRENT)
+        return append_end(&plan->elsewhere, &plan->nelsewhere, e);
+    n->kinds |= e->rule->kinds;
+    for (i = 0; i < p->nsegs; i++) {
+        n = child_for(n, &p->segs[i]);
+        if (!n)
+            return -1;
+        n->kinds |= e->rule->kinds;
+    }
+    return append_end(&n->ends, &n->nends, e);
+}
+
+static void node_free(plan_node *n)
+{
+    size_t i;
+
+    for (i = 0; i < n->nchildren; i++) {
+        node_free(n->children[i]);
+        olp_free(n->children[i]);
+    }
+    olp_free(n->children);
+    olp_free(n->ends);
+}
+
+void olp_plan_free(olp_plan *plan)
+{
+    if (!plan)
+        return;
+    node_free(&plan->root);
+    olp_free(plan->elsewhere);
+    olp_free(plan);
+}
+
+olp_plan *olp_plan_build(const olp_rulebook *book)
+{
+    olp_plan *plan = olp_calloc(1, sizeof(*plan));
+    size_t i, j;
+
+    if (!plan)
+        return NULL;
+    for (i = 0; i < book->nrules; i++) {
+        const olp_rule *rule = book->rules[i];
+        if (rule->builtin != OLP_BUILTIN_NONE)
+            continue;
+        for (j = 0; j < rule->nat; j++) {
+            plan_end e;
+            e.rule = rule;
+            e.rule_index = i;
+            e.at_index = j;
+            if (add_path(plan, &e, rule->at[j]) != 0) {
+                olp_plan_free(plan);
+                return NULL;
+            }
+        }
+    }
+    return plan;
+}
+
+/* ---- walking ------------------------------------------------------------- */
+
+typedef struct plan_walk {
+    olp_eval *ev;
+    const olp_plan_visitor *visitor;
+    olp_step trail[OLP_MAX_TRAIL];
+} plan_walk;
+
+static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size_t depth);
+
+static int visit_ends(plan_walk *w, const plan_end *ends, size_t n, const json_t *value,
+                      size_t depth)
+{
+    const olp_plan_visitor *v = w->visitor;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const plan_end *e = &ends[i];
+        if (!v->runs(v->arg, e->rule))
+            continue;
+        if (v->visit(v->arg, e->rule, e->rule_index, e->at_index, value, w->trail, depth))
+            return 1;
+    }
+    return 0;
+}
+
+/* As olp_path_walk: a value past OLP_MAX_TRAIL levels is not visited. */
+static int step_into(plan_walk *w, const plan_node *child, const json_t *value,
+                     const char *key, size_t index, size_t depth)
+{
+    if (depth >= OLP_MAX_TRAIL)
+        return 0;
+    w->trail[depth].key = key;
+    w->trail[depth].index = index;
+    return walk_node(w, child, value, depth + 1);
+}
+
+static int filter_holds(plan_walk *w, const olp_expr *filter, const json_t *element)
+{
+    const json_t *saved = w->ev->current;
+    int t;
+
+    if (!filter)
+        return 1;
+    w->ev->current = element;
+    t = olp_value_truth(olp_expr_eval(filter, w->ev));
+    w->ev->current = saved;
+    return t == 1;
+}
+
+/* [*] and [?()]: the elements of an array, the member values of an object. */
+static int step_each(plan_walk *w, const plan_node *child, const json_t *value,
+                     size_t depth)
+{
+    const olp_expr *filter = child->seg->filter;
+    const char *key;
+    json_t *member;
+    size_t i, n;
+
+    if (json_is_array(value)) {
+        n = json_array_size(value);
+        for (i = 0; i < n; i++) {
+            const json_t *element = json_array_get(value, i);
+            if (filter_holds(w, filter, element) &&
+                step_into(w, child, element, NULL, i, depth))
+                return 1;
+        }
+    } else if (json_is_object(value)) {
+        json_object_foreach((json_t *)value, key, member)
+        {
+            if (filter_holds(w, filter, member) &&
+                step_into(w, child, member, key, 0, depth))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int step(plan_walk *w, const plan_node *child, const json_t *value, size_t depth)
+{
+    const olp_seg *s = child->seg;
+    const json_t *next;
+
+    switch (s->type) {
+    case OLP_SEG_KEY:
+        next = olp_member(w->ev, value, s);
+        return next ? step_into(w, child, next, s->key, 0, depth) : 0;
+    case OLP_SEG_INDEX:
+        next = json_array_get(value, s->index);
+        return next ? step_into(w, child, next, NULL, s->index, depth) : 0;
+    default:
+        return step_each(w, child, value, depth);
+    }
+}
+
+static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size_t depth)
+{
+    size_t i;
+
+    if (visit_ends(w, n->ends, n->nends, value, depth))
+        return 1;
+    for (i = 0; i < n->nchildren; i++) {
+        if ((n->children[i]->kinds & w->visitor->kinds) == 0)
+            continue;
+        if (step(w, n->children[i], value, depth))
+            return 1;
+    }
+    return 0;
+}
+
+/* A path from a context document, walked alone. */
+typedef struct elsewhere_visit {
+    const olp_plan_visitor *visitor;
+    const plan_end *end;
+} elsewhere_visit;
+
+static int visit_elsewhere(const json_t *value, const olp_step *trail, size_t depth,
+                           void *arg)
+{
+    const elsewhere_visit *x = arg;
+
+    return x->visitor->visit(x->visitor->arg, x->end->rule, x->end->rule_index,
+                             x->end->at_index, value, trail, depth);
+}
+
+int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
+                  const olp_plan_visitor *visitor)
+{
+    plan_walk w;
+    size_t i;
+
+    w.ev = ev;
+    w.visitor = visitor;
+    ev->current = root;
+    if ((plan->root.kinds & visitor->kinds) && walk_node(&w, &plan->root, root, 0))
+        return 1;
+    for (i = 0; i < plan->nelsewhere; i++) {
+        const plan_end *e = &plan->elsewhere[i];
+        elsewhere_visit x;
+        if (!visitor->runs(visitor->arg, e->rule))
+            continue;
+        x.visitor = visitor;
+        x.end = e;
+        ev->current = root;
+        if (olp_path_walk(e->rule->at[e->at_index], ev, NULL, 0, visit_elsewhere, &x))
+            return 1;
+    }
+    return 0;
+}

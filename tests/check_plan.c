@@ -1,0 +1,253 @@
+/*
+ * check_plan.c: the plan (lib/plan.c, one walk for all rules) against the
+ * walk rule by rule it replaces, on every input of the corpus: the same
+ * findings, in the same order, with the same words and places.
+ *
+ * The corpus says what the answers are (corpus_run); this says that the two
+ * ways of getting them agree, including where the order matters: `needs`,
+ * which sees only the errors of earlier rules, and max_findings, which
+ * keeps the first findings offered.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_ol.h"
+#include "ol_private.h"
+
+#ifndef OL_CORPUS_DIR
+#error "OL_CORPUS_DIR: the corpus directory, set by tests/Makefile.am"
+#endif
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t n = 0, cap = 0, got;
+
+    if (!f)
+        return NULL;
+    do {
+        if (n + 4096 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            data = realloc(data, cap);
+            ck_assert_ptr_nonnull(data);
+        }
+        got = fread(data + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    *len = n;
+    return data;
+}
+
+/* A document of the case beside its input, or NULL. */
+static json_t *sibling_json(const char *input, const char *name)
+{
+    char path[4096];
+    const char *slash = strrchr(input, '/');
+    json_error_t jerr;
+
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - input), input, name);
+    return json_load_file(path, 0, &jerr);
+}
+
+static ol_kind case_kind(const char *input)
+{
+    char path[4096], word[64] = "";
+    const char *slash = strrchr(input, '/');
+    FILE *f;
+    ol_kind kind = OL_KIND_CREATE_SESSION;
+
+    snprintf(path, sizeof path, "%.*s/kind", (int)(slash - input), input);
+    f = fopen(path, "r");
+    if (f && fscanf(f, "%63s", word) == 1)
+        ck_assert_int_eq(ol_kind_parse(&kind, word), OL_OK);
+    if (f)
+        fclose(f);
+    return kind;
+}
+
+static void same_finding(const char *input, size_t i, const ol_finding *a,
+                         const ol_finding *b)
+{
+    ck_assert_msg(strcmp(a->rule, b->rule) == 0, "%s: finding %zu: rule %s, %s", input, i,
+                  a->rule, b->rule);
+    ck_assert_str_eq(a->pointer, b->pointer);
+    ck_assert_str_eq(a->path, b->path);
+    ck_assert_str_eq(a->message, b->message);
+    ck_assert_str_eq(a->hint, b->hint);
+    ck_assert_str_eq(a->klarna_message, b->klarna_message);
+    ck_assert_str_eq(a->error_code, b->error_code);
+    ck_assert_int_eq(a->severity, b->severity);
+    ck_assert_int_eq(a->line, b->line);
+    ck_assert_int_eq(a->column, b->column);
+    ck_assert_uint_eq(a->offset, b->offset);
+}
+
+static void same_report(const char *input, const ol_report *a, const ol_report *b)
+{
+    size_t i;
+
+    ck_assert_msg(ol_report_count(a) == ol_report_count(b), "%s: %zu findings, %zu",
+                  input, ol_report_count(a), ol_report_count(b));
+    ck_assert_int_eq(ol_report_valid(a), ol_report_valid(b));
+    ck_assert_uint_eq(ol_report_dropped(a), ol_report_dropped(b));
+    for (i = 0; i < ol_report_count(a); i++)
+        same_finding(input, i, ol_report_get(a, i), ol_report_get(b, i));
+}
+
+/* The rulesets of one comparison: with the plan, and without. */
+typedef struct pair {
+    ol_ruleset *planned, *rule_by_rule;
+    size_t inputs, findings;
+} pair;
+
+static pair pairs[2]; /* [0]: the default limits; [1]: max_findings 3 */
+
+static void compare_on(pair *p, const char *input, const char *text, size_t len)
+{
+    ol_context ctx;
+    ol_report *a = NULL, *b = NULL;
+    ol_error_t err = OL_ERROR_INIT;
+    json_t *session = sibling_json(input, "session.json");
+    json_t *authorized = sibling_json(input, "authorized.json");
+    json_t *order = sibling_json(input, "order.json");
+    ol_kind kind = case_kind(input);
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.version = OL_CONTEXT_VERSION;
+    ctx.session = json_is_object(session) ? session : NULL;
+    ctx.authorized = json_is_object(authorized) ? authorized : NULL;
+    ctx.order = json_is_object(order) ? order : NULL;
+    ck_assert_int_eq(ol_check_buffer(&a, p->planned, kind, text, len, &ctx, &err), OL_OK);
+    ck_assert_int_eq(ol_check_buffer(&b, p->rule_by_rule, kind, text, len, &ctx, &err),
+                     OL_OK);
+    same_report(input, a, b);
+    p->inputs++;
+    p->findings += ol_report_count(a);
+    ol_report_free(a);
+    ol_report_free(b);
+    json_decref(session);
+    json_decref(authorized);
+    json_decref(order);
+}
+
+static int each_input(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    size_t len = 0;
+    char *text;
+    const char *base = path + ftw->base;
+
+    (void)st;
+    if (type != FTW_F || strcmp(base, "input.json") != 0)
+        return 0;
+    text = slurp(path, &len);
+    ck_assert_msg(text != NULL, "%s: cannot be read", path);
+    compare_on(&pairs[0], path, text, len);
+    compare_on(&pairs[1], path, text, len);
+    free(text);
+    return 0;
+}
+
+static ol_ruleset *ruleset(size_t max_findings, int planned)
+{
+    ol_options opts = OL_OPTIONS_INIT;
+    ol_error_t err = OL_ERROR_INIT;
+    ol_ruleset *rs = NULL;
+
+    if (max_findings)
+        opts.max_findings = max_findings;
+    ck_assert_int_eq(ol_ruleset_new(&rs, &opts, &err), OL_OK);
+    ck_assert_ptr_nonnull(rs->book.plan);
+    if (!planned) {
+        olp_plan_free(rs->book.plan);
+        rs->book.plan = NULL;
+    }
+    return rs;
+}
+
+START_TEST(test_plan_agrees_with_rule_by_rule_on_the_corpus)
+{
+    size_t i;
+
+    pairs[0].planned = ruleset(0, 1);
+    pairs[0].rule_by_rule = ruleset(0, 0);
+    pairs[1].planned = ruleset(3, 1);
+    pairs[1].rule_by_rule = ruleset(3, 0);
+    ck_assert_int_eq(nftw(OL_CORPUS_DIR, each_input, 16, FTW_PHYS), 0);
+    /* the corpus is there, and broken documents are among it */
+    ck_assert_uint_ge(pairs[0].inputs, 500);
+    ck_assert_uint_ge(pairs[0].findings, 400);
+    for (i = 0; i < 2; i++) {
+        ol_ruleset_free(pairs[i].planned);
+        ol_ruleset_free(pairs[i].rule_by_rule);
+    }
+}
+END_TEST
+
+/* Rules whose failures interleave in the walk: two paths of one rule, the
+ * second before the first in the document, and a rule that needs what an
+ * earlier rule with another path reports. */
+START_TEST(test_plan_keeps_rule_order)
+{
+    static const char text[] =
+        "rule t.b kinds all at z, a assert is_int(@) severity error code BAD_VALUE\n"
+        "  message \"not an integer\" explain \"x\"\n"
+        "rule t.lines kinds all at lines[*].q assert @ >= 0 severity error code "
+        "BAD_VALUE\n"
+        "  message \"negative\" explain \"x\"\n"
+        "rule t.total kinds all at lines[*] needs q assert t == q\n"
+        "  report t severity error code BAD_VALUE message \"total\" explain \"x\"\n";
+    static const char doc[] =
+        "{\"a\": \"1\", \"z\": \"2\", \"lines\": [{\"q\": -1, \"t\": 5}, {\"q\": 2, "
+        "\"t\": 3}]}";
+    ol_options opts = OL_OPTIONS_INIT;
+    ol_error_t err = OL_ERROR_INIT;
+    ol_ruleset *rs[2];
+    ol_report *r[2];
+    int i;
+
+    opts.no_builtin_rules = 1;
+    for (i = 0; i < 2; i++) {
+        ck_assert_int_eq(ol_ruleset_new(&rs[i], &opts, &err), OL_OK);
+        ck_assert_int_eq(
+            ol_ruleset_add_buffer(rs[i], "t.rules", text, strlen(text), &err), OL_OK);
+        ck_assert_ptr_nonnull(rs[i]->book.plan);
+    }
+    olp_plan_free(rs[1]->book.plan);
+    rs[1]->book.plan = NULL;
+    for (i = 0; i < 2; i++)
+        ck_assert_int_eq(ol_check_buffer(&r[i], rs[i], OL_KIND_CREATE_SESSION, doc,
+                                         strlen(doc), NULL, &err),
+                         OL_OK);
+    same_report("keeps rule order", r[0], r[1]);
+    /* a, z, the negative q of line 0, and the total of line 1 only: line 0's
+     * total needs its q, which t.lines reported */
+    ck_assert_uint_eq(ol_report_count(r[0]), 4);
+    ck_assert_str_eq(ol_report_get(r[0], 0)->pointer, "/a");
+    ck_assert_str_eq(ol_report_get(r[0], 1)->pointer, "/z");
+    ck_assert_str_eq(ol_report_get(r[0], 2)->pointer, "/lines/0/q");
+    ck_assert_str_eq(ol_report_get(r[0], 3)->pointer, "/lines/1/t");
+    for (i = 0; i < 2; i++) {
+        ol_report_free(r[i]);
+        ol_ruleset_free(rs[i]);
+    }
+}
+END_TEST
+
+Suite *plan_suite(void)
+{
+    Suite *s = suite_create("plan");
+    TCase *tc = tcase_create("agrees");
+
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_plan_keeps_rule_order);
+    tcase_add_test(tc, test_plan_agrees_with_rule_by_rule_on_the_corpus);
+    suite_add_tcase(s, tc);
+    return s;
+}
