@@ -1003,6 +1003,8 @@ static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_po
     path->segs = segs;
     if (seg.type == OLP_SEG_KEY)
         seg.key_hash = key_hash(seg.key, seg.key_len);
+    if (seg.type == OLP_SEG_WILD || seg.type == OLP_SEG_FILTER)
+        path->selects_many = 1;
     path->segs[path->nsegs++] = seg;
     return 0;
 fail:
@@ -2676,25 +2678,31 @@ static int walk_from(const olp_path *p, olp_eval *ev, const json_t *from, olp_vi
     return walk(&w, 0, start, 0);
 }
 
-static olp_value eval_path(const olp_expr *e, olp_eval *ev)
+/* The value a path without [*] and [?()] names, or NULL. Inlined: it is
+ * the heart of every path evaluated. */
+static OLP_ALWAYS_INLINE const json_t *resolve(const olp_path *p, olp_eval *ev)
 {
-    const olp_path *p = e->path;
     const json_t *node = path_start(p, ev, ev->current);
     size_t i;
 
-    if (e->multi) {
-        olp_value v = v_type(OLP_V_NODES);
-        v.u.nodes.path = p;
-        v.u.nodes.current = ev->current;
-        return v;
-    }
     for (i = 0; i < p->nsegs && node; i++) {
         if (p->segs[i].type == OLP_SEG_KEY)
             node = olp_member(ev, node, &p->segs[i]);
         else
             node = json_array_get(node, p->segs[i].index);
     }
-    return value_of_json(node);
+    return node;
+}
+
+static olp_value eval_path(const olp_expr *e, olp_eval *ev)
+{
+    if (e->multi) {
+        olp_value v = v_type(OLP_V_NODES);
+        v.u.nodes.path = e->path;
+        v.u.nodes.current = ev->current;
+        return v;
+    }
+    return value_of_json(resolve(e->path, ev));
 }
 
 /* ======================================================================== */
@@ -2791,6 +2799,9 @@ static olp_value eval_walk(const olp_expr *e, olp_eval *ev)
 {
     fold f;
 
+    /* has() of one value, the most common: no walk */
+    if ((fn_id)e->op == F_HAS && !e->path->selects_many)
+        return v_bool(resolve(e->path, ev) != NULL);
     memset(&f, 0, sizeof(f));
     f.ev = ev;
     switch ((fn_id)e->op) {

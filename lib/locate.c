@@ -545,28 +545,37 @@ void olp_offsets_to_places(const char *text, size_t len, const size_t *offsets, 
 
 /* ---- depth -------------------------------------------------------------- */
 
+static int is_container(const json_t *v) { return json_is_object(v) || json_is_array(v); }
+
+/* Scalars are skipped before the call: most members are scalars. Objects
+ * are iterated without their keys (json_object_foreach looks each key up
+ * again to step on). */
 size_t olp_json_depth(const json_t *v, size_t limit)
 {
-    size_t deepest = 0, d, i;
-    const char *key;
-    json_t *child;
+    size_t deepest = 0, d, i, n;
+    void *it;
 
-    if (!json_is_object(v) && !json_is_array(v))
+    if (!is_container(v))
         return 0;
     if (limit == 0)
         return 1;
     if (json_is_array(v)) {
-        for (i = 0; i < json_array_size(v) && deepest < limit; i++) {
-            d = olp_json_depth(json_array_get(v, i), limit - 1);
+        n = json_array_size(v);
+        for (i = 0; i < n && deepest < limit; i++) {
+            const json_t *child = json_array_get(v, i);
+            if (!is_container(child))
+                continue;
+            d = olp_json_depth(child, limit - 1);
             deepest = d > deepest ? d : deepest;
         }
     } else {
-        json_object_foreach((json_t *)v, key, child)
-        {
+        for (it = json_object_iter((json_t *)v); it && deepest < limit;
+             it = json_object_iter_next((json_t *)v, it)) {
+            const json_t *child = json_object_iter_value(it);
+            if (!is_container(child))
+                continue;
             d = olp_json_depth(child, limit - 1);
             deepest = d > deepest ? d : deepest;
-            if (deepest >= limit)
-                break;
         }
     }
     return deepest + 1;

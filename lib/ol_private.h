@@ -25,8 +25,10 @@
 
 #if defined(__GNUC__)
 #define OLP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define OLP_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define OLP_PRINTF(f, a)
+#define OLP_ALWAYS_INLINE inline
 #endif
 
 /* ---- alloc.c ------------------------------------------------------------ */
@@ -231,7 +233,8 @@ typedef enum olp_root {
 } olp_root;
 
 struct olp_path {
-    int from_root; /* an olp_root: nonzero when the path is not relative */
+    int from_root;    /* an olp_root: nonzero when the path is not relative */
+    int selects_many; /* a segment is [*] or [?()] */
     size_t nsegs;
     olp_seg *segs;
 };
