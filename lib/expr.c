@@ -108,7 +108,17 @@ struct olp_expr {
     size_t table_pos;       /* file offset of that name */
     pcre2_code *re;         /* matches() */
     const olx_def *def;     /* N_DEF */
+    /* How it is evaluated: chosen when the node is complete (node_done),
+     * so that a literal or a path is a small function of its own and not a
+     * case of the one that saves registers for all the others. */
+    olp_value (*eval)(const olp_expr *e, olp_eval *ev);
 };
+
+/* olp_expr_eval, inlined in this file. */
+static inline olp_value evaluate(const olp_expr *e, olp_eval *ev)
+{
+    return e->eval(e, ev);
+}
 
 typedef enum part_kind {
     P_TEXT,
@@ -888,6 +898,9 @@ static int parse_literal_list(olx_parser *p, olp_value *out)
 /* Nodes                                                                     */
 /* ======================================================================== */
 
+static olp_value eval_node(const olp_expr *e, olp_eval *ev);
+static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *);
+
 static olp_expr *node_new(olx_parser *p, node_kind kind, size_t local_pos)
 {
     olp_expr *e = olp_calloc(1, sizeof(*e));
@@ -899,6 +912,7 @@ static olp_expr *node_new(olx_parser *p, node_kind kind, size_t local_pos)
     e->kind = (unsigned char)kind;
     e->pos = olx_file_pos(p, local_pos);
     e->height = 1;
+    e->eval = eval_node;
     return e;
 }
 
@@ -929,6 +943,7 @@ static olp_expr *node_done(olx_parser *p, olp_expr *e)
     if (e->def && e->def->expr->height > h)
         h = e->def->expr->height;
     e->height = h + 1;
+    e->eval = evaluator_of(e);
     if (e->height > OLX_MAX_DEPTH) {
         fail_file(p, e->pos,
                   "expression nested too deeply (more than %d levels, defs included)",
@@ -948,6 +963,7 @@ static olp_expr *literal_node(olx_parser *p, size_t pos, olp_value v)
         return NULL;
     }
     e->value = v;
+    e->eval = evaluator_of(e);
     return e;
 }
 
@@ -2455,11 +2471,11 @@ static olp_value equality_value(int r, int negated)
 static olp_value logic(const olp_expr *e, olp_eval *ev)
 {
     int decisive = e->op == B_OR;
-    olp_value a = olp_expr_eval(e->a, ev), b;
+    olp_value a = evaluate(e->a, ev), b;
 
     if (a.type == OLP_V_BOOL && a.u.b == decisive)
         return a;
-    b = olp_expr_eval(e->b, ev);
+    b = evaluate(e->b, ev);
     if (b.type == OLP_V_BOOL && b.u.b == decisive)
         return b;
     if (a.type == OLP_V_BOOL && b.type == OLP_V_BOOL)
@@ -2473,10 +2489,10 @@ static olp_value eval_binary(const olp_expr *e, olp_eval *ev)
 
     if (e->op == B_AND || e->op == B_OR)
         return logic(e, ev);
-    a = olp_expr_eval(e->a, ev);
+    a = evaluate(e->a, ev);
     if (e->op == B_COALESCE)
-        return is_nothing(a) ? olp_expr_eval(e->b, ev) : a;
-    b = olp_expr_eval(e->b, ev);
+        return is_nothing(a) ? evaluate(e->b, ev) : a;
+    b = evaluate(e->b, ev);
     switch ((bin_op)e->op) {
     case B_EQ:
     case B_NE:
@@ -2568,7 +2584,7 @@ static int filter_holds(walker *w, const olp_expr *filter, const json_t *element
     if (!filter)
         return 1;
     w->ev->current = element;
-    t = olp_value_truth(olp_expr_eval(filter, w->ev));
+    t = olp_value_truth(evaluate(filter, w->ev));
     w->ev->current = saved;
     return t == 1;
 }
@@ -2764,7 +2780,7 @@ static int visit_quantifier(const json_t *v, const olp_step *trail, size_t depth
 
     (void)trail, (void)depth;
     f->ev->current = v;
-    r = olp_expr_eval(f->expr, f->ev);
+    r = evaluate(f->expr, f->ev);
     f->ev->current = saved;
     if (r.type == OLP_V_BOOL && r.u.b == f->decisive) {
         f->found = 1;
@@ -2845,7 +2861,7 @@ static int visit_member(const json_t *v, const olp_step *trail, size_t depth, vo
  * not be compared. */
 static olp_value eval_in(const olp_expr *e, olp_eval *ev, int icase)
 {
-    olp_value x = olp_expr_eval(e->a, ev), hay;
+    olp_value x = evaluate(e->a, ev), hay;
     fold f;
     size_t i;
 
@@ -2858,7 +2874,7 @@ static olp_value eval_in(const olp_expr *e, olp_eval *ev, int icase)
             return v_undef();
         return v_bool(table_find(e->table, x.u.str.s, x.u.str.len) != NULL);
     }
-    hay = olp_expr_eval(e->b, ev);
+    hay = evaluate(e->b, ev);
     memset(&f, 0, sizeof(f));
     f.ev = ev;
     f.x = x;
@@ -2880,7 +2896,7 @@ static olp_value eval_in(const olp_expr *e, olp_eval *ev, int icase)
 
 static olp_value eval_lookup(const olp_expr *e, olp_eval *ev)
 {
-    olp_value key = olp_expr_eval(e->a, ev);
+    olp_value key = evaluate(e->a, ev);
     const olx_entry *entry;
 
     if (is_failure(key))
@@ -2895,7 +2911,7 @@ static olp_value eval_lookup(const olp_expr *e, olp_eval *ev)
 
 static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
 {
-    olp_value x = olp_expr_eval(e->a, ev);
+    olp_value x = evaluate(e->a, ev);
     pcre2_match_data *local = NULL, *md;
     int rc;
 
@@ -3100,9 +3116,9 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
     case F_FLOORDIV:
     case F_CEILDIV:
     case F_IEQ:
-        return fn_of_two(fn, olp_expr_eval(e->a, ev), olp_expr_eval(e->b, ev));
+        return fn_of_two(fn, evaluate(e->a, ev), evaluate(e->b, ev));
     default:
-        return fn_of_one(fn, olp_expr_eval(e->a, ev));
+        return fn_of_one(fn, evaluate(e->a, ev));
     }
 }
 
@@ -3120,10 +3136,10 @@ static olp_value eval_def(const olx_def *d, olp_eval *ev)
     olp_value v;
 
     if (!d->constant || d->index >= OLP_DEF_CACHE)
-        return olp_expr_eval(d->expr, ev);
+        return evaluate(d->expr, ev);
     if (ev->def_known[d->index])
         return ev->def_cache[d->index];
-    v = olp_expr_eval(d->expr, ev);
+    v = evaluate(d->expr, ev);
     if (!ev->oom) {
         ev->def_cache[d->index] = v;
         ev->def_known[d->index] = 1;
@@ -3172,7 +3188,7 @@ int olp_expr_reads_payload(const olp_expr *e)
            olp_expr_reads_payload(e->b);
 }
 
-olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev)
+static olp_value eval_node(const olp_expr *e, olp_eval *ev)
 {
     olp_value v;
 
@@ -3182,12 +3198,12 @@ olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev)
     case N_PATH:
         return eval_path(e, ev);
     case N_NEG:
-        v = olp_expr_eval(e->a, ev);
+        v = evaluate(e->a, ev);
         if (v.type != OLP_V_INT)
             return is_failure(v) ? v : v_undef();
         return negate(v.u.i);
     case N_NOT:
-        v = olp_expr_eval(e->a, ev);
+        v = evaluate(e->a, ev);
         if (v.type != OLP_V_BOOL)
             return is_failure(v) ? v : v_undef();
         return v_bool(!v.u.b);
@@ -3199,6 +3215,150 @@ olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev)
         return eval_def(e->def, ev);
     }
 }
+
+static olp_value eval_literal(const olp_expr *e, olp_eval *ev)
+{
+    (void)ev;
+    return e->value;
+}
+
+static olp_value eval_value_path(const olp_expr *e, olp_eval *ev)
+{
+    return value_of_json(resolve(e->path, ev));
+}
+
+static olp_value eval_logic(const olp_expr *e, olp_eval *ev) { return logic(e, ev); }
+
+static olp_value eval_coalesce(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev);
+
+    return is_nothing(a) ? evaluate(e->b, ev) : a;
+}
+
+static olp_value eval_equality(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+
+    return equality_value(equality(a, b, 0), e->op == B_NE);
+}
+
+static olp_value eval_ordering(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+
+    return ordering((bin_op)e->op, a, b);
+}
+
+static olp_value eval_arithmetic(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+
+    return arithmetic((bin_op)e->op, a, b);
+}
+
+static olp_value eval_binary_node(const olp_expr *e, olp_eval *ev)
+{
+    return eval_binary(e, ev);
+}
+
+static olp_value eval_call_of_one(const olp_expr *e, olp_eval *ev)
+{
+    return fn_of_one((fn_id)e->op, evaluate(e->a, ev));
+}
+
+static olp_value eval_call_of_two(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+
+    return fn_of_two((fn_id)e->op, a, b);
+}
+
+static olp_value eval_def_node(const olp_expr *e, olp_eval *ev)
+{
+    return eval_def(e->def, ev);
+}
+
+/* The functions eval_call answers with fn_of_one or fn_of_two. */
+static int call_of_values(fn_id fn, int *two)
+{
+    switch (fn) {
+    case F_CONTEXT:
+    case F_KIND:
+    case F_HAS:
+    case F_COUNT:
+    case F_SUM:
+    case F_ALL:
+    case F_ANY:
+    case F_IN:
+    case F_IIN:
+    case F_LOOKUP:
+    case F_SIZE:
+    case F_MATCHES:
+        return 0;
+    case F_MIN:
+    case F_MAX:
+    case F_FLOORDIV:
+    case F_CEILDIV:
+    case F_IEQ:
+        *two = 1;
+        return 1;
+    default:
+        *two = 0;
+        return 1;
+    }
+}
+
+static olp_value (*evaluator_of_binary(bin_op op))(const olp_expr *, olp_eval *)
+{
+    switch (op) {
+    case B_AND:
+    case B_OR:
+        return eval_logic;
+    case B_COALESCE:
+        return eval_coalesce;
+    case B_EQ:
+    case B_NE:
+        return eval_equality;
+    case B_LT:
+    case B_LE:
+    case B_GT:
+    case B_GE:
+        return eval_ordering;
+    case B_ADD:
+    case B_SUB:
+    case B_MUL:
+    case B_DIV:
+    case B_MOD:
+        return eval_arithmetic;
+    }
+    return eval_binary_node;
+}
+
+/* The evaluator of a complete node. */
+static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *)
+{
+    switch ((node_kind)e->kind) {
+    case N_LIT:
+        return eval_literal;
+    case N_PATH:
+        return e->multi ? eval_node : eval_value_path;
+    case N_BIN:
+        return evaluator_of_binary((bin_op)e->op);
+    case N_CALL: {
+        int two;
+        if (!call_of_values((fn_id)e->op, &two))
+            return eval_node;
+        return two ? eval_call_of_two : eval_call_of_one;
+    }
+    case N_DEF:
+        return eval_def_node;
+    default:
+        return eval_node;
+    }
+}
+
+olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev) { return e->eval(e, ev); }
 
 /* ======================================================================== */
 /* Rendering                                                                 */
@@ -3391,10 +3551,10 @@ void olp_template_render(const olp_template *t, olp_eval *ev, olp_buf *out)
             break;
         case P_EXPR:
         case P_JSON:
-            render(olp_expr_eval(part->expr, ev), ev, out, part->kind == P_JSON);
+            render(evaluate(part->expr, ev), ev, out, part->kind == P_JSON);
             break;
         case P_TIME:
-            render_time(olp_expr_eval(part->expr, ev), ev, out);
+            render_time(evaluate(part->expr, ev), ev, out);
             break;
         }
     }
