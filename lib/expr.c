@@ -3227,6 +3227,19 @@ static olp_value eval_value_path(const olp_expr *e, olp_eval *ev)
     return value_of_json(resolve(e->path, ev));
 }
 
+/* A member of @, as most paths of rules are (total_amount). */
+static olp_value eval_member_of_current(const olp_expr *e, olp_eval *ev)
+{
+    return value_of_json(ev->current ? olp_member(ev, ev->current, &e->path->segs[0])
+                                     : NULL);
+}
+
+static int is_member_of_current(const olp_path *p)
+{
+    return p->from_root == OLP_ROOT_CURRENT && p->nsegs == 1 &&
+           p->segs[0].type == OLP_SEG_KEY;
+}
+
 static olp_value eval_logic(const olp_expr *e, olp_eval *ev) { return logic(e, ev); }
 
 static olp_value eval_coalesce(const olp_expr *e, olp_eval *ev)
@@ -3342,7 +3355,9 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     case N_LIT:
         return eval_literal;
     case N_PATH:
-        return e->multi ? eval_node : eval_value_path;
+        if (e->multi)
+            return eval_node;
+        return is_member_of_current(e->path) ? eval_member_of_current : eval_value_path;
     case N_BIN:
         return evaluator_of_binary((bin_op)e->op);
     case N_CALL: {
