@@ -111,20 +111,24 @@ static int is_update(ol_kind kind)
            kind == OL_KIND_FINALIZE;
 }
 
-/* Does an ordinary rule run? Over a merged session: the create-session
- * rules, and those of the kind that are not written for the partial body
- * (doc/rule-format.md, "Updates over a session"). */
-static int runs(const run *r, const olp_rule *rule)
+unsigned int olp_rule_runs_on(const olp_rule *rule, int merged)
 {
     const unsigned int create = 1u << OL_KIND_CREATE_SESSION;
     const unsigned int partial = 1u << OL_KIND_UPDATE_SESSION;
-    const unsigned int own = 1u << r->kind;
 
+    if (!merged)
+        return rule->kinds;
+    if (rule->kinds & create)
+        return ~0u;
+    return (rule->kinds & partial) ? 0 : rule->kinds;
+}
+
+/* Does an ordinary rule run on this check? */
+static int runs(const run *r, const olp_rule *rule)
+{
     if (rule->disabled || rule->builtin != OLP_BUILTIN_NONE)
         return 0;
-    if (!r->merged)
-        return (rule->kinds & own) != 0;
-    return (rule->kinds & create) || ((rule->kinds & own) && !(rule->kinds & partial));
+    return (olp_rule_runs_on(rule, r->merged != NULL) & (1u << r->kind)) != 0;
 }
 
 /* ---- locations ----------------------------------------------------------- */
@@ -255,11 +259,11 @@ static int rule_truth(run *r)
     int t;
 
     if (r->rule->when) {
-        t = olp_value_truth(olp_expr_eval(r->rule->when, &r->ev));
+        t = olp_expr_truth(r->rule->when, &r->ev);
         if (t != 1)
             return -1;
     }
-    t = olp_value_truth(olp_expr_eval(r->rule->assertion, &r->ev));
+    t = olp_expr_truth(r->rule->assertion, &r->ev);
     return t;
 }
 
@@ -382,8 +386,6 @@ static int keep_failure(run *r, const failure *f, const olp_step *trail)
     return 0;
 }
 
-static int plan_runs(void *arg, const olp_rule *rule) { return runs(arg, rule); }
-
 /* Evaluate every visit; keep the failures for run_plan. `needs` is left to
  * then, since it asks what rules before this one reported. */
 static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
@@ -418,14 +420,6 @@ static int failure_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* The kinds whose rules can run (runs() decides each one). */
-static unsigned int kinds_that_run(const run *r)
-{
-    unsigned int own = 1u << r->kind;
-
-    return r->merged ? own | (1u << OL_KIND_CREATE_SESSION) : own;
-}
-
 /* All rules over one walk of the tree, then their failures in the order a
  * walk rule by rule finds them: rule, path, value. So `needs` sees the
  * errors of the rules before, and the report gets its findings in the same
@@ -436,8 +430,8 @@ static void run_plan(run *r)
     olp_plan_visitor v;
     size_t i;
 
-    v.kinds = kinds_that_run(r);
-    v.runs = plan_runs;
+    v.kind = r->kind;
+    v.merged = r->merged != NULL;
     v.visit = plan_visit;
     v.arg = r;
     olp_plan_walk(r->rs->book.plan, &r->ev, r->root, &v);

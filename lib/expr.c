@@ -3375,6 +3375,15 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev) { return e->eval(e, ev); }
 
+int olp_expr_truth(const olp_expr *e, olp_eval *ev)
+{
+    olp_value v = evaluate(e, ev);
+
+    if (v.type == OLP_V_BOOL)
+        return v.u.b ? 1 : 0;
+    return v.type == OLP_V_OVERFLOW ? -2 : -1;
+}
+
 /* ======================================================================== */
 /* Rendering                                                                 */
 /* ======================================================================== */

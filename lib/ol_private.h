@@ -190,6 +190,8 @@ typedef struct olp_eval {
 void olp_eval_forget(olp_eval *ev);
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);
+/* olp_value_truth(olp_expr_eval(e, ev)), without the copies between. */
+int olp_expr_truth(const olp_expr *e, olp_eval *ev);
 
 /* Whether evaluating e may read the payload: a path from @ or $, in e or in
  * a def it uses (paths into the context documents do not count; @ inside a
@@ -337,16 +339,25 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
 /* Free everything in book (not book itself). */
 void olp_rulebook_clear(olp_rulebook *book);
 
+/* ---- check.c ------------------------------------------------------------ */
+
+/* The kinds (1u << ol_kind each) on which an ordinary rule runs: its own
+ * when the body is checked alone; over a session the body updates
+ * (merged), every kind for the create-session rules, and its own for those
+ * not written for the partial body (doc/rule-format.md, "Updates over a
+ * session"). */
+unsigned int olp_rule_runs_on(const olp_rule *rule, int merged);
+
 /* ---- plan.c: the at paths of all rules, in one tree --------------------- */
 
 typedef struct olp_plan olp_plan;
 
 /* What a walk of the plan calls. */
 typedef struct olp_plan_visitor {
-    /* Rules of no kind in this mask do not run: their paths are not walked. */
-    unsigned int kinds;
-    /* Does the rule run on this check? (Asked before each of its visits.) */
-    int (*runs)(void *arg, const olp_rule *rule);
+    /* The check's kind, and whether its body is merged into a session: the
+     * rules that run are those olp_rule_runs_on says, and not disabled. */
+    ol_kind kind;
+    int merged;
     /* A value the rule's path at_index selects; trail[0..depth) is where it
      * is. Nonzero stops the walk. */
     int (*visit)(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,

@@ -22,14 +22,17 @@ typedef struct plan_end {
     const olp_rule *rule;
     size_t rule_index; /* in the book */
     size_t at_index;   /* of its `at` paths */
+    /* olp_rule_runs_on, alone and merged */
+    unsigned int runs_alone, runs_merged;
 } plan_end;
 
 typedef struct plan_node plan_node;
 
 struct plan_node {
     const olp_seg *seg; /* the step from the parent; NULL at the root */
-    unsigned int kinds; /* of every rule at or below: a walk can skip the rest */
-    plan_end *ends;     /* paths ending here, in rule order */
+    /* the kinds on which a rule at or below runs: a walk skips the rest */
+    unsigned int runs_alone, runs_merged;
+    plan_end *ends; /* paths ending here, in rule order */
     size_t nends;
     plan_node **children;
     size_t nchildren;
@@ -94,6 +97,12 @@ static plan_node *child_for(plan_node *n, const olp_seg *seg)
     return c;
 }
 
+static void mark_runs(plan_node *n, const plan_end *e)
+{
+    n->runs_alone |= e->runs_alone;
+    n->runs_merged |= e->runs_merged;
+}
+
 static int add_path(olp_plan *plan, const plan_end *e, const olp_path *p)
 {
     plan_node *n = &plan->root;
@@ -101,12 +110,12 @@ static int add_path(olp_plan *plan, const plan_end *e, const olp_path *p)
 
     if (p->from_root != OLP_ROOT_PAYLOAD && p->from_root != OLP_ROOT_CURRENT)
         return append_end(&plan->elsewhere, &plan->nelsewhere, e);
-    n->kinds |= e->rule->kinds;
+    mark_runs(n, e);
     for (i = 0; i < p->nsegs; i++) {
         n = child_for(n, &p->segs[i]);
         if (!n)
             return -1;
-        n->kinds |= e->rule->kinds;
+        mark_runs(n, e);
     }
     return append_end(&n->ends, &n->nends, e);
 }
@@ -148,6 +157,8 @@ olp_plan *olp_plan_build(const olp_rulebook *book)
             e.rule = rule;
             e.rule_index = i;
             e.at_index = j;
+            e.runs_alone = olp_rule_runs_on(rule, 0);
+            e.runs_merged = olp_rule_runs_on(rule, 1);
             if (add_path(plan, &e, rule->at[j]) != 0) {
                 olp_plan_free(plan);
                 return NULL;
@@ -162,10 +173,16 @@ olp_plan *olp_plan_build(const olp_rulebook *book)
 typedef struct plan_walk {
     olp_eval *ev;
     const olp_plan_visitor *visitor;
+    unsigned int kind_bit; /* 1u << visitor->kind */
     olp_step trail[OLP_MAX_TRAIL];
 } plan_walk;
 
 static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size_t depth);
+
+static int runs(const plan_walk *w, unsigned int runs_alone, unsigned int runs_merged)
+{
+    return ((w->visitor->merged ? runs_merged : runs_alone) & w->kind_bit) != 0;
+}
 
 static int visit_ends(plan_walk *w, const plan_end *ends, size_t n, const json_t *value,
                       size_t depth)
@@ -175,7 +192,7 @@ static int visit_ends(plan_walk *w, const plan_end *ends, size_t n, const json_t
 
     for (i = 0; i < n; i++) {
         const plan_end *e = &ends[i];
-        if (!v->runs(v->arg, e->rule))
+        if (!runs(w, e->runs_alone, e->runs_merged) || e->rule->disabled)
             continue;
         if (v->visit(v->arg, e->rule, e->rule_index, e->at_index, value, w->trail, depth))
             return 1;
@@ -202,7 +219,7 @@ static int filter_holds(plan_walk *w, const olp_expr *filter, const json_t *elem
     if (!filter)
         return 1;
     w->ev->current = element;
-    t = olp_value_truth(olp_expr_eval(filter, w->ev));
+    t = olp_expr_truth(filter, w->ev);
     w->ev->current = saved;
     return t == 1;
 }
@@ -259,9 +276,10 @@ static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size
     if (visit_ends(w, n->ends, n->nends, value, depth))
         return 1;
     for (i = 0; i < n->nchildren; i++) {
-        if ((n->children[i]->kinds & w->visitor->kinds) == 0)
+        const plan_node *c = n->children[i];
+        if (!runs(w, c->runs_alone, c->runs_merged))
             continue;
-        if (step(w, n->children[i], value, depth))
+        if (step(w, c, value, depth))
             return 1;
     }
     return 0;
@@ -290,13 +308,15 @@ int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
 
     w.ev = ev;
     w.visitor = visitor;
+    w.kind_bit = 1u << visitor->kind;
     ev->current = root;
-    if ((plan->root.kinds & visitor->kinds) && walk_node(&w, &plan->root, root, 0))
+    if (runs(&w, plan->root.runs_alone, plan->root.runs_merged) &&
+        walk_node(&w, &plan->root, root, 0))
         return 1;
     for (i = 0; i < plan->nelsewhere; i++) {
         const plan_end *e = &plan->elsewhere[i];
         elsewhere_visit x;
-        if (!visitor->runs(visitor->arg, e->rule))
+        if (!runs(&w, e->runs_alone, e->runs_merged) || e->rule->disabled)
             continue;
         x.visitor = visitor;
         x.end = e;
