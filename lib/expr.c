@@ -232,6 +232,8 @@ void olx_def_free(olx_def *d)
     olp_free(d);
 }
 
+static void keys_free(olx_keys *k);
+
 void olx_names_free(olx_names *n)
 {
     size_t i;
@@ -244,6 +246,7 @@ void olx_names_free(olx_names *n)
         olx_def_free(n->defs[i]);
     olp_free(n->tables);
     olp_free(n->defs);
+    keys_free(&n->keys);
     n->tables = NULL;
     n->defs = NULL;
     n->ntables = n->ndefs = 0;
@@ -1002,6 +1005,71 @@ static unsigned int key_hash(const char *key, size_t len)
     return h;
 }
 
+/* The slot of key in k: its own, or the empty one where it would go. */
+static olx_key *key_slot(const olx_keys *k, const char *key, size_t len,
+                         unsigned int hash)
+{
+    size_t i = hash & (k->cap - 1);
+
+    while (k->slots[i].s && !(k->slots[i].hash == hash && k->slots[i].len == len &&
+                              memcmp(k->slots[i].s, key, len) == 0))
+        i = (i + 1) & (k->cap - 1);
+    return &k->slots[i];
+}
+
+/* Keep k at most half full. */
+static int keys_grow(olx_keys *k)
+{
+    olx_keys bigger;
+    size_t i;
+
+    if (k->cap && k->n + 1 <= k->cap / 2)
+        return 0;
+    bigger.cap = k->cap ? k->cap * 2 : 64;
+    bigger.n = k->n;
+    bigger.slots = olp_calloc(bigger.cap, sizeof(*bigger.slots));
+    if (!bigger.slots)
+        return -1;
+    for (i = 0; i < k->cap; i++)
+        if (k->slots[i].s)
+            *key_slot(&bigger, k->slots[i].s, k->slots[i].len, k->slots[i].hash) =
+                k->slots[i];
+    olp_free(k->slots);
+    *k = bigger;
+    return 0;
+}
+
+/* The book's copy of key, made if it has none; NULL when out of memory. */
+static const char *intern(olx_keys *k, const char *key, size_t len, unsigned int hash)
+{
+    olx_key *slot;
+
+    if (keys_grow(k) != 0)
+        return NULL;
+    slot = key_slot(k, key, len, hash);
+    if (!slot->s) {
+        slot->s = olp_malloc(len + 1);
+        if (!slot->s)
+            return NULL;
+        memcpy(slot->s, key, len);
+        slot->s[len] = '\0';
+        slot->len = len;
+        slot->hash = hash;
+        k->n++;
+    }
+    return slot->s;
+}
+
+static void keys_free(olx_keys *k)
+{
+    size_t i;
+
+    for (i = 0; i < k->cap; i++)
+        olp_free(k->slots[i].s);
+    olp_free(k->slots);
+    memset(k, 0, sizeof(*k));
+}
+
 /* Append seg (taking its key and filter, freed on failure). */
 static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_pos)
 {
@@ -1017,8 +1085,14 @@ static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_po
         goto fail;
     }
     path->segs = segs;
-    if (seg.type == OLP_SEG_KEY)
+    if (seg.type == OLP_SEG_KEY) {
         seg.key_hash = key_hash(seg.key, seg.key_len);
+        if (p->keys &&
+            !(seg.key_canon = intern(p->keys, seg.key, seg.key_len, seg.key_hash))) {
+            olx_fail_oom(p);
+            goto fail;
+        }
+    }
     if (seg.type == OLP_SEG_WILD || seg.type == OLP_SEG_FILTER)
         path->selects_many = 1;
     path->segs[path->nsegs++] = seg;
@@ -2521,6 +2595,16 @@ static const json_t *member_uncached(const json_t *object, const olp_seg *s)
     return json_object_getn(object, s->key, s->key_len);
 }
 
+/* Interned keys are one when their pointers are; a key of an expression
+ * compiled alone (olx_compile_expr) is compared byte by byte. */
+static int same_key(const olp_member_slot *slot, const olp_seg *s)
+{
+    if (s->key_canon && slot->key == s->key_canon)
+        return 1;
+    return slot->hash == s->key_hash && slot->len == s->key_len &&
+           memcmp(slot->key, s->key, s->key_len) == 0;
+}
+
 const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s)
 {
     olp_member_cache *c = ev->members;
@@ -2538,16 +2622,14 @@ const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s)
                  (64 - OLP_MEMBER_SLOT_BITS));
     slot = &c->slots[i];
     bit = 1ull << (i % 64);
-    if ((c->filled[i / 64] & bit) && slot->object == node && slot->hash == s->key_hash &&
-        slot->len == s->key_len &&
-        (slot->key == s->key || memcmp(slot->key, s->key, s->key_len) == 0))
+    if ((c->filled[i / 64] & bit) && slot->object == node && same_key(slot, s))
         return slot->value;
     /* keys longer than a slot records are looked up every time */
     if (s->key_len > UINT_MAX)
         return member_uncached(node, s);
     c->filled[i / 64] |= bit;
     slot->object = node;
-    slot->key = s->key;
+    slot->key = s->key_canon ? s->key_canon : s->key;
     slot->hash = s->key_hash;
     slot->len = (unsigned int)s->key_len;
     slot->value = member_uncached(node, s);

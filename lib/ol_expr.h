@@ -90,12 +90,27 @@ typedef struct olx_def {
     size_t index;
 } olx_def;
 
+/* The keys of a book's paths, each once (open addressing by key_hash):
+ * every key segment points to its key here (olp_seg.key_canon), so that
+ * two segments of one key have one pointer. */
+typedef struct olx_key {
+    char *s; /* NULL: the slot is empty */
+    size_t len;
+    unsigned int hash;
+} olx_key;
+
+typedef struct olx_keys {
+    olx_key *slots;
+    size_t cap, n; /* cap is 0 or a power of two */
+} olx_keys;
+
 /* What olp_rulebook.names points to; also the names of a file being read. */
 typedef struct olx_names {
     olx_table **tables;
     size_t ntables;
     olx_def **defs;
     size_t ndefs;
+    olx_keys keys; /* the book's only (a file's keys go there at once) */
 } olx_names;
 
 /* ---- the parser ---------------------------------------------------------- */
@@ -116,6 +131,10 @@ typedef struct olx_parser {
     const olx_names *scope[2];
     pcre2_compile_context *cctx; /* may be NULL */
     const char *const *reserved; /* words that are not field names; NULL-ended */
+    /* Where keys are interned (the book's); NULL: they are not, and their
+     * segments have no key_canon. A file that fails to load leaves its keys
+     * there, unused: only the member cache reads them. */
+    olx_keys *keys;
     /* Table references seen before their table: resolved by olx_link. */
     olp_expr **pending;
     size_t npending, cpending;

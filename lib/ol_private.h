@@ -137,7 +137,7 @@ typedef struct olp_value {
 
 typedef struct olp_member_slot {
     const json_t *object;
-    const char *key;     /* the rule's key (its bytes are compared too) */
+    const char *key;     /* key_canon, else the segment's own key */
     const json_t *value; /* NULL: the object has no such member */
     unsigned int hash, len;
 } olp_member_slot;
@@ -221,8 +221,11 @@ typedef struct olp_seg {
     char *key;             /* OLP_SEG_KEY */
     size_t key_len;        /* its length: no strlen at every lookup */
     unsigned int key_hash; /* of the key's bytes, for olp_eval.members */
-    size_t index;          /* OLP_SEG_INDEX */
-    olp_expr *filter;      /* OLP_SEG_FILTER */
+    /* The book's one copy of the key (olx_keys), or NULL: segments of
+     * one key share it, and a member cache compares it as a pointer. */
+    const char *key_canon;
+    size_t index;     /* OLP_SEG_INDEX */
+    olp_expr *filter; /* OLP_SEG_FILTER */
 } olp_seg;
 
 /* Where a path starts: @, $, or a document of the context. */
@@ -332,7 +335,8 @@ struct olp_rulebook {
 
 /* Parse rule text and append its rules, tables and defs to book. Names
  * (tables, defs) already in book may be used. On failure (OL_ERULES with
- * file:line:col in err, or OL_ENOMEM) book is left unchanged. */
+ * file:line:col in err, or OL_ENOMEM) book is left unchanged, but for the
+ * keys the text interned (olx_keys), which nothing sees but a member cache. */
 int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, size_t len,
                      pcre2_compile_context *cctx, ol_error_t *err);
 

@@ -1087,7 +1087,7 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
                      pcre2_compile_context *cctx, ol_error_t *err)
 {
     loader l;
-    int rc, line, col;
+    int rc, line, col, created = 0;
 
     if (!book || (!text && len)) {
         olp_error_set(err, OL_EINVAL, name, 0, 0, 0, "olp_rulebook_add: bad argument");
@@ -1095,6 +1095,15 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
     }
     memset(&l, 0, sizeof(l));
     olx_parser_init(&l.p, text ? text : "", len);
+    if (!book->names) {
+        book->names = olp_calloc(1, sizeof(olx_names));
+        if (!book->names) {
+            olp_error_set(err, OL_ENOMEM, name, 0, 0, 0, "out of memory");
+            return OL_ENOMEM;
+        }
+        created = 1;
+    }
+    l.p.keys = &((olx_names *)book->names)->keys;
     l.p.scope[0] = book->names;
     l.p.scope[1] = &l.names;
     l.p.cctx = cctx;
@@ -1118,6 +1127,11 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
     if (rc == OL_ENOMEM)
         olp_error_set(err, OL_ENOMEM, l.name, 0, 0, 0, "out of memory");
     loader_free(&l);
+    if (rc != OL_OK && created) {
+        olx_names_free(book->names);
+        olp_free(book->names);
+        book->names = NULL;
+    }
     return rc;
 }
 

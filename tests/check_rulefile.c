@@ -624,6 +624,45 @@ START_TEST(test_error)
 }
 END_TEST
 
+/* A key is interned once per book, across files: segments of one key
+ * share its pointer (the member cache compares pointers). An expression
+ * compiled against the book (olx_compile_expr, which interns nothing)
+ * still compiles. */
+START_TEST(test_keys_are_interned_per_book)
+{
+    static const char one[] =
+        "rule a.one kinds all at order.amount assert true severity error code BAD_VALUE\n"
+        "  message \"m\" explain \"x\"\n";
+    static const char two[] =
+        "rule a.two kinds all at order[\"amount\"], amounts assert true severity error\n"
+        "  code BAD_VALUE message \"m\" explain \"x\"\n";
+    olp_rulebook b;
+    ol_error_t err = OL_ERROR_INIT;
+    const olp_seg *s1, *s2, *s3;
+    olp_expr *e;
+
+    memset(&b, 0, sizeof(b));
+    ck_assert_int_eq(olp_rulebook_add(&b, "1.rules", one, strlen(one), NULL, &err),
+                     OL_OK);
+    ck_assert_int_eq(olp_rulebook_add(&b, "2.rules", two, strlen(two), NULL, &err),
+                     OL_OK);
+    s1 = &b.rules[0]->at[0]->segs[1]; /* amount */
+    s2 = &b.rules[1]->at[0]->segs[1]; /* ["amount"] */
+    s3 = &b.rules[1]->at[1]->segs[0]; /* amounts */
+    ck_assert_ptr_nonnull(s1->key_canon);
+    ck_assert_ptr_eq(s1->key_canon, s2->key_canon);
+    ck_assert_ptr_ne(s1->key, s2->key);
+    ck_assert_ptr_ne(s1->key_canon, s3->key_canon);
+    ck_assert_str_eq(s3->key_canon, "amounts");
+    ck_assert_ptr_eq(b.rules[0]->at[0]->segs[0].key_canon,
+                     b.rules[1]->at[0]->segs[0].key_canon); /* order */
+    e = olx_compile_expr(&b, "order.amount == 1", 17, NULL, &err);
+    ck_assert_ptr_nonnull(e);
+    olx_expr_free(e);
+    olp_rulebook_clear(&b);
+}
+END_TEST
+
 START_TEST(test_error_nul_byte)
 {
     olp_rulebook b;
@@ -795,6 +834,7 @@ Suite *rulefile_suite(void)
     tc = tcase_create("errors");
     tcase_add_loop_test(tc, test_error, 0, (int)(sizeof(errors) / sizeof(errors[0])));
     tcase_add_test(tc, test_error_nul_byte);
+    tcase_add_test(tc, test_keys_are_interned_per_book);
     tcase_add_test(tc, test_error_position);
     tcase_add_test(tc, test_def_nesting_is_bounded);
     suite_add_tcase(s, tc);
