@@ -328,8 +328,9 @@ struct olp_rulebook {
     char **merge_fields; /* objects an update merges member by member */
     size_t nmerge_fields;
     void *names; /* tables and defs: private to rulefile.c/expr.c */
-    /* The `at` paths merged (plan.c), rebuilt after each file; NULL when
-     * that ran out of memory, and a check then walks rule by rule. */
+    /* The `at` paths merged (plan.c), rebuilt by ruleset.c after rules are
+     * added; NULL before, or when that ran out of memory: a check then
+     * walks rule by rule. */
     struct olp_plan *plan;
 };
 

@@ -1119,11 +1119,6 @@ int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, siz
     } else if (rc == OL_OK) {
         rc = commit(&l, book);
     }
-    if (rc == OL_OK) {
-        /* out of memory here costs speed only: checks walk rule by rule */
-        olp_plan_free(book->plan);
-        book->plan = olp_plan_build(book);
-    }
     if (rc == OL_ENOMEM)
         olp_error_set(err, OL_ENOMEM, l.name, 0, 0, 0, "out of memory");
     loader_free(&l);

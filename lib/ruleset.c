@@ -89,6 +89,18 @@ static int make_contexts(ol_ruleset *rs, ol_error_t *err)
     return OL_OK;
 }
 
+/* After rules were added: the plan of them all (once for the built-in
+ * files, not once for each). Out of memory here costs speed only: without
+ * a plan, checks walk rule by rule. */
+static int replan(ol_ruleset *rs, int rc)
+{
+    if (rc == OL_OK) {
+        olp_plan_free(rs->book.plan);
+        rs->book.plan = olp_plan_build(&rs->book);
+    }
+    return rc;
+}
+
 static int add_builtin_rules(ol_ruleset *rs, ol_error_t *err)
 {
     size_t i;
@@ -100,7 +112,7 @@ static int add_builtin_rules(ol_ruleset *rs, ol_error_t *err)
         if (rc != OL_OK)
             return rc;
     }
-    return OL_OK;
+    return replan(rs, OL_OK);
 }
 
 int ol_ruleset_new(ol_ruleset **out, const ol_options *opts, ol_error_t *err)
@@ -139,8 +151,8 @@ int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char *text, si
                       "ol_ruleset_add_buffer: bad argument");
         return OL_EINVAL;
     }
-    return olp_rulebook_add(&rs->book, name ? name : "<buffer>", text ? text : "", len,
-                            rs->cctx, err);
+    return replan(rs, olp_rulebook_add(&rs->book, name ? name : "<buffer>",
+                                       text ? text : "", len, rs->cctx, err));
 }
 
 /* Read a whole file into an olp_buf. Returns OL_OK, OL_EIO or OL_ENOMEM. */
@@ -181,8 +193,8 @@ int ol_ruleset_add_file(ol_ruleset *rs, const char *path, ol_error_t *err)
     olp_buf_init(&text);
     rc = read_file(path, &text, err);
     if (rc == OL_OK)
-        rc = olp_rulebook_add(&rs->book, path, text.data ? text.data : "", text.len,
-                              rs->cctx, err);
+        rc = replan(rs, olp_rulebook_add(&rs->book, path, text.data ? text.data : "",
+                                         text.len, rs->cctx, err));
     olp_buf_free(&text);
     return rc;
 }
