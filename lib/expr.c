@@ -3362,6 +3362,14 @@ static olp_value eval_call_of_one(const olp_expr *e, olp_eval *ev)
     return fn_of_one((fn_id)e->op, evaluate(e->a, ev));
 }
 
+/* is_int(x) and the other tests of a type: the most common calls. */
+static olp_value eval_type_test(const olp_expr *e, olp_eval *ev)
+{
+    olp_value x = evaluate(e->a, ev);
+
+    return is_failure(x) ? x : v_bool(type_test((fn_id)e->op, x));
+}
+
 static olp_value eval_call_of_two(const olp_expr *e, olp_eval *ev)
 {
     olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
@@ -3372,6 +3380,21 @@ static olp_value eval_call_of_two(const olp_expr *e, olp_eval *ev)
 static olp_value eval_def_node(const olp_expr *e, olp_eval *ev)
 {
     return eval_def(e->def, ev);
+}
+
+/* The functions fn_of_one answers with type_test. */
+static int is_type_test(fn_id fn)
+{
+    switch (fn) {
+    case F_LEN:
+    case F_TYPE:
+    case F_ABS:
+    case F_JSON:
+    case F_TIME:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 /* The functions eval_call answers with fn_of_one or fn_of_two. */
@@ -3446,7 +3469,9 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
         int two;
         if (!call_of_values((fn_id)e->op, &two))
             return eval_node;
-        return two ? eval_call_of_two : eval_call_of_one;
+        if (two)
+            return eval_call_of_two;
+        return is_type_test((fn_id)e->op) ? eval_type_test : eval_call_of_one;
     }
     case N_DEF:
         return eval_def_node;
