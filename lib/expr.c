@@ -2297,7 +2297,7 @@ static olp_value v_str(const char *s, size_t n)
     return v;
 }
 
-static olp_value value_of_json(const json_t *j)
+static OLP_ALWAYS_INLINE olp_value value_of_json(const json_t *j)
 {
     olp_value v;
 
@@ -2444,7 +2444,7 @@ static int order_of(olp_value a, olp_value b)
     return 2;
 }
 
-static olp_value ordering(bin_op op, olp_value a, olp_value b)
+static OLP_ALWAYS_INLINE olp_value ordering(bin_op op, olp_value a, olp_value b)
 {
     int c = order_of(a, b);
 
