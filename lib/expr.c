@@ -2658,17 +2658,22 @@ static int walk_into(walker *w, size_t seg, const json_t *child, const char *key
     return walk(w, seg + 1, child, depth + 1);
 }
 
-static int filter_holds(walker *w, const olp_expr *filter, const json_t *element)
+int olp_filter_holds(olp_eval *ev, const olp_expr *filter, const json_t *element)
 {
-    const json_t *saved = w->ev->current;
+    const json_t *saved = ev->current;
     int t;
 
     if (!filter)
         return 1;
-    w->ev->current = element;
-    t = olp_value_truth(evaluate(filter, w->ev));
-    w->ev->current = saved;
+    ev->current = element;
+    t = olp_expr_truth(filter, ev);
+    ev->current = saved;
     return t == 1;
+}
+
+static int filter_holds(walker *w, const olp_expr *filter, const json_t *element)
+{
+    return olp_filter_holds(w->ev, filter, element);
 }
 
 /* [*] and [?()]: the elements of an array, the member values of an object. */

@@ -192,6 +192,8 @@ void olp_eval_forget(olp_eval *ev);
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);
 /* olp_value_truth(olp_expr_eval(e, ev)), without the copies between. */
 int olp_expr_truth(const olp_expr *e, olp_eval *ev);
+/* Does the filter of a [?()] segment (NULL: [*]) hold at element? */
+int olp_filter_holds(olp_eval *ev, const olp_expr *filter, const json_t *element);
 
 /* Whether evaluating e may read the payload: a path from @ or $, in e or in
  * a def it uses (paths into the context documents do not count; @ inside a

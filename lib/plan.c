@@ -213,15 +213,7 @@ static int step_into(plan_walk *w, const plan_node *child, const json_t *value,
 
 static int filter_holds(plan_walk *w, const olp_expr *filter, const json_t *element)
 {
-    const json_t *saved = w->ev->current;
-    int t;
-
-    if (!filter)
-        return 1;
-    w->ev->current = element;
-    t = olp_expr_truth(filter, w->ev);
-    w->ev->current = saved;
-    return t == 1;
+    return olp_filter_holds(w->ev, filter, element);
 }
 
 /* [*] and [?()]: the elements of an array, the member values of an object. */
