@@ -2902,9 +2902,6 @@ static olp_value eval_walk(const olp_expr *e, olp_eval *ev)
 {
     fold f;
 
-    /* has() of one value, the most common: no walk */
-    if ((fn_id)e->op == F_HAS && !e->path->selects_many)
-        return v_bool(resolve(e->path, ev) != NULL);
     memset(&f, 0, sizeof(f));
     f.ev = ev;
     switch ((fn_id)e->op) {
@@ -3387,6 +3384,47 @@ static olp_value eval_def_node(const olp_expr *e, olp_eval *ev)
     return eval_def(e->def, ev);
 }
 
+static olp_value eval_not(const olp_expr *e, olp_eval *ev)
+{
+    olp_value v = evaluate(e->a, ev);
+
+    if (v.type != OLP_V_BOOL)
+        return is_failure(v) ? v : v_undef();
+    return v_bool(!v.u.b);
+}
+
+/* has() of a path without [*] and [?()] */
+static olp_value eval_has_one(const olp_expr *e, olp_eval *ev)
+{
+    return v_bool(resolve(e->path, ev) != NULL);
+}
+
+static olp_value eval_in_node(const olp_expr *e, olp_eval *ev)
+{
+    return eval_in(e, ev, e->op == F_IIN);
+}
+
+static olp_value eval_matches_node(const olp_expr *e, olp_eval *ev)
+{
+    return eval_matches(e, ev);
+}
+
+/* The evaluator of a call that is not of values (call_of_values). */
+static olp_value (*evaluator_of_call(const olp_expr *e))(const olp_expr *, olp_eval *)
+{
+    switch ((fn_id)e->op) {
+    case F_HAS:
+        return e->path->selects_many ? eval_node : eval_has_one;
+    case F_IN:
+    case F_IIN:
+        return eval_in_node;
+    case F_MATCHES:
+        return eval_matches_node;
+    default:
+        return eval_node;
+    }
+}
+
 /* The functions fn_of_one answers with type_test. */
 static int is_type_test(fn_id fn)
 {
@@ -3473,13 +3511,15 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     case N_CALL: {
         int two;
         if (!call_of_values((fn_id)e->op, &two))
-            return eval_node;
+            return evaluator_of_call(e);
         if (two)
             return eval_call_of_two;
         return is_type_test((fn_id)e->op) ? eval_type_test : eval_call_of_one;
     }
     case N_DEF:
         return eval_def_node;
+    case N_NOT:
+        return eval_not;
     default:
         return eval_node;
     }
