@@ -3071,7 +3071,7 @@ static olp_value fn_type(olp_value x)
     return v_str(name, strlen(name));
 }
 
-static int type_test(fn_id fn, olp_value x)
+static OLP_ALWAYS_INLINE int type_test(fn_id fn, olp_value x)
 {
     switch (fn) {
     case F_IS_INT:
@@ -3318,6 +3318,13 @@ static olp_value eval_member_of_current(const olp_expr *e, olp_eval *ev)
                                      : NULL);
 }
 
+/* @ itself, as in is_int(@) and @ >= 0. */
+static olp_value eval_current(const olp_expr *e, olp_eval *ev)
+{
+    (void)e;
+    return value_of_json(ev->current);
+}
+
 static int is_member_of_current(const olp_path *p)
 {
     return p->from_root == OLP_ROOT_CURRENT && p->nsegs == 1 &&
@@ -3505,6 +3512,8 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     case N_PATH:
         if (e->multi)
             return eval_node;
+        if (e->path->from_root == OLP_ROOT_CURRENT && e->path->nsegs == 0)
+            return eval_current;
         return is_member_of_current(e->path) ? eval_member_of_current : eval_value_path;
     case N_BIN:
         return evaluator_of_binary((bin_op)e->op);
