@@ -3371,6 +3371,36 @@ static olp_value eval_call_of_one(const olp_expr *e, olp_eval *ev)
     return fn_of_one((fn_id)e->op, evaluate(e->a, ev));
 }
 
+/* The test of type_test on the value of a node of the tree (NULL: absent),
+ * without making the value. */
+static int json_type_test(fn_id fn, const json_t *j)
+{
+    switch (fn) {
+    case F_IS_INT:
+        return json_is_integer(j);
+    case F_IS_REAL:
+        return json_is_real(j);
+    case F_IS_NUMBER:
+        return json_is_number(j);
+    case F_IS_STRING:
+        return json_is_string(j);
+    case F_IS_BOOL:
+        return json_is_boolean(j);
+    case F_IS_OBJECT:
+        return json_is_object(j);
+    case F_IS_ARRAY:
+        return json_is_array(j);
+    default:
+        return json_is_null(j);
+    }
+}
+
+/* is_int(@), is_string(name): a type test of a path of one value. */
+static olp_value eval_type_test_of_path(const olp_expr *e, olp_eval *ev)
+{
+    return v_bool(json_type_test((fn_id)e->op, resolve(e->a->path, ev)));
+}
+
 /* is_int(x) and the other tests of a type: the most common calls. */
 static olp_value eval_type_test(const olp_expr *e, olp_eval *ev)
 {
@@ -3523,7 +3553,11 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
             return evaluator_of_call(e);
         if (two)
             return eval_call_of_two;
-        return is_type_test((fn_id)e->op) ? eval_type_test : eval_call_of_one;
+        if (!is_type_test((fn_id)e->op))
+            return eval_call_of_one;
+        if ((node_kind)e->a->kind == N_PATH && !e->a->multi)
+            return eval_type_test_of_path;
+        return eval_type_test;
     }
     case N_DEF:
         return eval_def_node;

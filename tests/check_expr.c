@@ -389,6 +389,12 @@ static const ecase eval_cases[] = {
     BOOL("is_null(nul)", 1),
     BOOL("is_null(missing)", 0),
     BOOL("is_string(missing)", 0),
+    /* a path of one value is tested on its node: every test, absent too */
+    BOOL("is_int(missing) || is_real(missing) || is_number(missing)", 0),
+    BOOL("is_bool(missing) || is_object(missing) || is_array(missing)", 0),
+    BOOL("is_real(order_amount) || is_string(obj) || is_array(obj)", 0),
+    BOOL("is_int($.order_amount) && is_null($.nul) && is_object(@)", 1),
+    BOOL("is_string(lines[0]) || is_object(lines[0].qty)", 0),
     TYPE("is_int(1 / 0)", OLP_V_UNDEF),
     TYPE("is_int(big + 1)", OLP_V_OVERFLOW),
     /* paths as values */
