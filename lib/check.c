@@ -440,7 +440,8 @@ static void run_plan(run *r)
     qsort(r->failures, r->nfailures, sizeof(*r->failures), failure_cmp);
     for (i = 0; i < r->nfailures && r->rc == OL_OK; i++) {
         const failure *f = &r->failures[i];
-        const olp_step *trail = r->steps + f->trail_at;
+        /* (steps is NULL when every failure is at the root) */
+        const olp_step *trail = f->depth ? r->steps + f->trail_at : NULL;
         r->rule = f->rule;
         if (blocked_by_needs(r, trail, f->depth))
             continue;
@@ -943,9 +944,11 @@ static int conclude(run *r, ol_report **out, const char *text, size_t len,
 {
     size_t skip = text && len >= 3 && memcmp(text, utf8_bom, 3) == 0 ? 3 : 0;
 
-    /* a buffer that could not grow fails the check, finding or not */
-    if (r->rc == OL_OK &&
-        (r->pointer.oom || r->path.oom || r->klarna.oom || r->message.oom || r->hint.oom))
+    /* a buffer that could not grow fails the check, finding or not, and so
+     * does an evaluation that ran out of memory where no visit followed to
+     * see it (a filter's match data, say) */
+    if (r->rc == OL_OK && (r->ev.oom || r->pointer.oom || r->path.oom || r->klarna.oom ||
+                           r->message.oom || r->hint.oom))
         r->rc = OL_ENOMEM;
     if (r->rc == OL_OK)
         r->rc = olp_report_finish(r->report, r->root, text, len, skip);

@@ -3218,15 +3218,25 @@ void olp_eval_forget(olp_eval *ev)
 static olp_value eval_def(const olx_def *d, olp_eval *ev)
 {
     olp_value v;
+    int caller_limit, limited;
 
     if (!d->constant || d->index >= OLP_DEF_CACHE)
         return evaluate(d->expr, ev);
-    if (ev->def_known[d->index])
+    if (ev->def_known[d->index]) {
+        /* a value decided past a regex limit says so at every use, not
+         * only at the first, whichever rule that was */
+        if (ev->def_known[d->index] == 2)
+            ev->regex_limit = 1;
         return ev->def_cache[d->index];
+    }
+    caller_limit = ev->regex_limit;
+    ev->regex_limit = 0;
     v = evaluate(d->expr, ev);
+    limited = ev->regex_limit;
+    ev->regex_limit |= caller_limit;
     if (!ev->oom) {
         ev->def_cache[d->index] = v;
-        ev->def_known[d->index] = 1;
+        ev->def_known[d->index] = limited ? 2 : 1;
     }
     return v;
 }

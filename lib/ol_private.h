@@ -177,7 +177,8 @@ typedef struct olp_eval {
     int regex_limit;             /* set by expr.c when a match passed a limit */
     /* The values of the constant defs (olx_def.constant) on this root, by
      * def index, for the first OLP_DEF_CACHE defs: def_known[i] says whether
-     * def_cache[i] holds one. Cleared with olp_eval_forget when $ changes. */
+     * def_cache[i] holds one (2: one decided past a regex limit, which each
+     * use raises again). Cleared with olp_eval_forget when $ changes. */
     olp_value def_cache[OLP_DEF_CACHE];
     unsigned char def_known[OLP_DEF_CACHE];
     /* Members looked up on the trees of this check; NULL: none kept. The

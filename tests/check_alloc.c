@@ -171,8 +171,19 @@ static const struct {
 };
 #define NTEXTS (sizeof(texts) / sizeof(texts[0]))
 
+/* A regular expression in a filter, and no visit of a rule after it in the
+ * walk: a failure to allocate there is seen by nothing but the end of the
+ * check, which must still answer OL_ENOMEM. */
+static const char *const filter_rules_text =
+    "rule t.zero kinds all at a.q assert true severity error code BAD_VALUE\n"
+    "    message \"zero\" explain \"x\"\n"
+    "rule t.one kinds all at a[?(matches(@, \"x\"))] assert false severity error\n"
+    "    code BAD_VALUE message \"one\" explain \"x\"\n";
+static const char *const filter_text = "{\"a\": {\"q\": \"y\"}}";
+
 static ol_ruleset *shared_rules; /* built once, with the allocator on */
-static json_t *session;          /* the context's documents */
+static ol_ruleset *filter_rules;
+static json_t *session; /* the context's documents */
 static json_t *order;
 
 /* What a report says, in full: every finding's every member, the answer,
@@ -242,6 +253,19 @@ static int check_text(size_t i, char **out)
         return rc;
     }
     ck_assert_int_eq(err.code, OL_OK);
+    *out = describe(r);
+    ol_report_free(r);
+    return *out ? OL_OK : OL_ENOMEM;
+}
+
+static int check_filter(char **out)
+{
+    ol_report *r = NULL;
+    int rc = ol_check_buffer(&r, filter_rules, OL_KIND_CREATE_SESSION, filter_text,
+                             strlen(filter_text), NULL, NULL);
+
+    if (rc != OL_OK)
+        return rc;
     *out = describe(r);
     ol_report_free(r);
     return *out ? OL_OK : OL_ENOMEM;
@@ -405,6 +429,15 @@ static void setup(void)
     ck_assert_int_eq(ol_ruleset_add_buffer(shared_rules, "test.rules", rule_text,
                                            strlen(rule_text), NULL),
                      OL_OK);
+    {
+        ol_options opts = OL_OPTIONS_INIT;
+        opts.no_builtin_rules = 1;
+        ck_assert_int_eq(ol_ruleset_new(&filter_rules, &opts, NULL), OL_OK);
+        ck_assert_int_eq(ol_ruleset_add_buffer(filter_rules, "filter.rules",
+                                               filter_rules_text,
+                                               strlen(filter_rules_text), NULL),
+                         OL_OK);
+    }
     session = json_loads(session_text, 0, NULL);
     order = json_loads("{\"order_amount\": 10000, \"captured_amount\": 5000, "
                        "\"refunded_amount\": 0, \"captures\": [{\"captured_amount\": "
@@ -419,6 +452,7 @@ static void teardown(void)
     json_decref(session);
     json_decref(order);
     ol_ruleset_free(shared_rules);
+    ol_ruleset_free(filter_rules);
     ck_assert_int_eq(live, 0);
 }
 
@@ -452,6 +486,15 @@ START_TEST(test_check_json_fails_cleanly)
     ck_assert_uint_eq(o.absorbed, 0);
     fprintf(stderr, "ol_check_json, text %zu: allocations 1 to %lu failed in turn\n",
             text_index, o.runs - 1);
+}
+END_TEST
+
+START_TEST(test_filter_fails_cleanly)
+{
+    outcome o = fail_each(check_filter, 1);
+
+    ck_assert_uint_gt(o.runs, 1);
+    ck_assert_uint_eq(o.absorbed, 0);
 }
 END_TEST
 
@@ -497,6 +540,7 @@ static Suite *alloc_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_check_buffer_fails_cleanly, 0, (int)NTEXTS);
     tcase_add_loop_test(tc, test_check_json_fails_cleanly, 0, (int)NTEXTS);
+    tcase_add_test(tc, test_filter_fails_cleanly);
     tcase_add_test(tc, test_small_ruleset_fails_cleanly);
     tcase_add_test(tc, test_builtin_ruleset_fails_cleanly);
     tcase_add_test(tc, test_merge_fails_cleanly);

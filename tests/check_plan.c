@@ -240,6 +240,88 @@ START_TEST(test_plan_keeps_rule_order)
 }
 END_TEST
 
+/* A ruleset of the text alone, with the plan or without. */
+static ol_ruleset *ruleset_of(const char *text, int planned)
+{
+    ol_options opts = OL_OPTIONS_INIT;
+    ol_error_t err = OL_ERROR_INIT;
+    ol_ruleset *rs = NULL;
+
+    opts.no_builtin_rules = 1;
+    ck_assert_int_eq(ol_ruleset_new(&rs, &opts, &err), OL_OK);
+    ck_assert_msg(ol_ruleset_add_buffer(rs, "t.rules", text, strlen(text), &err) == OL_OK,
+                  "%d:%d: %s", err.line, err.column, err.text);
+    ck_assert_ptr_nonnull(rs->book.plan);
+    if (!planned) {
+        olp_plan_free(rs->book.plan);
+        rs->book.plan = NULL;
+    }
+    return rs;
+}
+
+/* Both ways give the same report, whose findings are at these pointers
+ * (document order), by these rules. */
+static void agree_on(const char *rules, const char *doc, const char *const *want)
+{
+    ol_ruleset *rs[2] = {ruleset_of(rules, 1), ruleset_of(rules, 0)};
+    ol_report *r[2];
+    ol_error_t err = OL_ERROR_INIT;
+    size_t i, n = 0;
+    int k;
+
+    for (k = 0; k < 2; k++)
+        ck_assert_int_eq(ol_check_buffer(&r[k], rs[k], OL_KIND_CREATE_SESSION, doc,
+                                         strlen(doc), NULL, &err),
+                         OL_OK);
+    same_report(doc, r[0], r[1]);
+    while (want[n])
+        n++;
+    ck_assert_uint_eq(ol_report_count(r[0]), n / 2);
+    for (i = 0; i < n / 2; i++) {
+        const ol_finding *f = ol_report_get(r[0], i);
+        ck_assert_str_eq(f->pointer, want[2 * i]);
+        ck_assert_str_eq(f->rule, want[2 * i + 1]);
+    }
+    for (k = 0; k < 2; k++) {
+        ol_report_free(r[k]);
+        ol_ruleset_free(rs[k]);
+    }
+}
+
+#define REGEX_LIMIT_RULE                                                                 \
+    "rule doc.regex-limit kinds all builtin regex-limit severity error code BAD_VALUE\n" \
+    "  message \"limit: {detail}\" explain \"x\"\n"                                      \
+    "def bad = matches($.s, \"^(a+)+$\")\n"
+#define CATASTROPHIC "\"s\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\""
+
+/* A constant def decided past a regex limit says so to every rule that
+ * uses it, not only to the first to evaluate it: the plan evaluates in
+ * another order than rule by rule. */
+START_TEST(test_plan_regex_limit_in_a_def)
+{
+    static const char *const both[] = {"/a", "doc.regex-limit", "/a/b", "doc.regex-limit",
+                                       NULL};
+    static const char *const needs[] = {"/a/x", "t.x", "/a/b", "doc.regex-limit", NULL};
+
+    agree_on(REGEX_LIMIT_RULE
+             "rule t.first kinds all at a.b assert bad() ?? true severity error\n"
+             "  code BAD_VALUE message \"first\" explain \"x\"\n"
+             "rule t.second kinds all at a assert bad() ?? true severity error\n"
+             "  code BAD_VALUE message \"second\" explain \"x\"\n",
+             "{" CATASTROPHIC ", \"a\": {\"b\": 1}}", both);
+    /* t.second needs x, which t.x reported: it is skipped, and the limit its
+     * evaluation met is t.third's too */
+    agree_on(REGEX_LIMIT_RULE
+             "rule t.x kinds all at a.x assert is_int(@) severity error code BAD_VALUE\n"
+             "  message \"x\" explain \"x\"\n"
+             "rule t.second kinds all at a needs x assert bad() ?? true severity error\n"
+             "  code BAD_VALUE message \"second\" explain \"x\"\n"
+             "rule t.third kinds all at a.b assert bad() ?? true severity error\n"
+             "  code BAD_VALUE message \"third\" explain \"x\"\n",
+             "{" CATASTROPHIC ", \"a\": {\"x\": \"no\", \"b\": 1}}", needs);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -247,6 +329,7 @@ Suite *plan_suite(void)
 
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_plan_keeps_rule_order);
+    tcase_add_test(tc, test_plan_regex_limit_in_a_def);
     tcase_add_test(tc, test_plan_agrees_with_rule_by_rule_on_the_corpus);
     suite_add_tcase(s, tc);
     return s;
