@@ -24,6 +24,7 @@ typedef struct failure {
     size_t trail_at, depth; /* its location: run.steps[trail_at..+depth) */
     int truth;              /* rule_truth: 0, -2; or 1 with regex_limit */
     int regex_limit;        /* a regular expression passed a limit */
+    int filter_limit;       /* ... in the filter of the path, at value */
 } failure;
 
 typedef struct run {
@@ -309,13 +310,16 @@ static int failed(int truth, int regex_limit)
     return regex_limit || truth == 0 || truth == -2;
 }
 
-/* Report what evaluate_at found at value (ev.current), at trail. */
-static void report_failure(run *r, int truth, int regex_limit, const olp_step *trail,
-                           size_t depth)
+/* Report what evaluate_at found at value (ev.current), at trail; or, with
+ * filter_limit, that the path's filter passed a regex limit there (where
+ * the rule's value is not known, so neither its report path). */
+static void report_failure(run *r, int truth, int regex_limit, int filter_limit,
+                           const olp_step *trail, size_t depth)
 {
     location_from_trail(r, trail, depth);
-    location_add_report(r, r->rule->report);
-    if (regex_limit) {
+    if (!filter_limit)
+        location_add_report(r, r->rule->report);
+    if (regex_limit || filter_limit) {
         regex_limit_event(r);
         return;
     }
@@ -330,13 +334,19 @@ static int visit(const json_t *value, const olp_step *trail, size_t depth, void 
     run *r = arg;
     int t, regex_limit;
 
+    if (r->ev.filter_limit) {
+        /* not the rule's value: its `needs` do not apply */
+        r->ev.current = value;
+        report_failure(r, 1, 0, 1, trail, depth);
+        return r->rc != OL_OK;
+    }
     if (blocked_by_needs(r, trail, depth))
         return r->rc != OL_OK;
     t = evaluate_at(r, value, &regex_limit);
     if (t == -3)
         return 1;
     if (failed(t, regex_limit))
-        report_failure(r, t, regex_limit, trail, depth);
+        report_failure(r, t, regex_limit, 0, trail, depth);
     return r->rc != OL_OK;
 }
 
@@ -395,11 +405,17 @@ static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t
     failure f;
 
     r->rule = rule;
-    f.truth = evaluate_at(r, value, &f.regex_limit);
-    if (f.truth == -3)
-        return 1;
-    if (!failed(f.truth, f.regex_limit))
-        return 0;
+    f.filter_limit = r->ev.filter_limit;
+    if (f.filter_limit) {
+        f.truth = 1;
+        f.regex_limit = 0;
+    } else {
+        f.truth = evaluate_at(r, value, &f.regex_limit);
+        if (f.truth == -3)
+            return 1;
+        if (!failed(f.truth, f.regex_limit))
+            return 0;
+    }
     f.rule = rule;
     f.rule_index = rule_index;
     f.at_index = at_index;
@@ -443,10 +459,10 @@ static void run_plan(run *r)
         /* (steps is NULL when every failure is at the root) */
         const olp_step *trail = f->depth ? r->steps + f->trail_at : NULL;
         r->rule = f->rule;
-        if (blocked_by_needs(r, trail, f->depth))
+        if (!f->filter_limit && blocked_by_needs(r, trail, f->depth))
             continue;
         r->ev.current = f->value;
-        report_failure(r, f->truth, f->regex_limit, trail, f->depth);
+        report_failure(r, f->truth, f->regex_limit, f->filter_limit, trail, f->depth);
     }
 }
 

@@ -2676,25 +2676,54 @@ static int filter_holds(walker *w, const olp_expr *filter, const json_t *element
     return olp_filter_holds(w->ev, filter, element);
 }
 
+/* In the walk of an `at` path (a trail), the filter passed a regex limit
+ * at element: the callback is called there, with ev->filter_limit set.
+ * (In a walk inside an expression, the limit is the expression's.) */
+static int filter_limit_at(walker *w, const json_t *element, const char *key,
+                           size_t index, size_t depth)
+{
+    int stop;
+
+    if (depth >= OLP_MAX_TRAIL)
+        return 0;
+    w->trail[depth].key = key;
+    w->trail[depth].index = index;
+    w->ev->filter_limit = 1;
+    stop = w->fn(element, w->trail, depth + 1, w->arg);
+    w->ev->filter_limit = 0;
+    return stop;
+}
+
+/* One element of [*] or [?()]: 1 when the walk is to stop. */
+static int walk_element(walker *w, size_t seg, const json_t *element, const char *key,
+                        size_t index, size_t depth)
+{
+    const olp_expr *filter = w->path->segs[seg].filter;
+    int holds = filter_holds(w, filter, element);
+    int limited = filter && w->trail && w->ev->regex_limit;
+
+    if (limited)
+        w->ev->regex_limit = 0; /* the filter's: not of what follows */
+    if (!holds)
+        return limited ? filter_limit_at(w, element, key, index, depth) : 0;
+    return walk_into(w, seg, element, key, index, depth);
+}
+
 /* [*] and [?()]: the elements of an array, the member values of an object. */
 static int walk_each(walker *w, size_t seg, const json_t *node, size_t depth)
 {
-    const olp_expr *filter = w->path->segs[seg].filter;
     const char *key;
     json_t *value;
     size_t i;
 
     if (json_is_array(node)) {
-        for (i = 0; i < json_array_size(node); i++) {
-            const json_t *child = json_array_get(node, i);
-            if (filter_holds(w, filter, child) &&
-                walk_into(w, seg, child, NULL, i, depth))
+        for (i = 0; i < json_array_size(node); i++)
+            if (walk_element(w, seg, json_array_get(node, i), NULL, i, depth))
                 return 1;
-        }
     } else if (json_is_object(node)) {
         json_object_foreach((json_t *)node, key, value)
         {
-            if (filter_holds(w, filter, value) && walk_into(w, seg, value, key, 0, depth))
+            if (walk_element(w, seg, value, key, 0, depth))
                 return 1;
         }
     }

@@ -175,6 +175,10 @@ typedef struct olp_eval {
     const char *detail;          /* {detail}: what a built-in event found */
     int oom;                     /* set by expr.c when an allocation failed */
     int regex_limit;             /* set by expr.c when a match passed a limit */
+    /* Set by a walk of an `at` path during a visit at an element where the
+     * path's filter passed a regex limit: the rule cannot be checked there,
+     * nor under it (olp_path_walk, olp_plan_walk). */
+    int filter_limit;
     /* The values of the constant defs (olx_def.constant) on this root, by
      * def index, for the first OLP_DEF_CACHE defs: def_known[i] says whether
      * def_cache[i] holds one (2: one decided past a regex limit, which each

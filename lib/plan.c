@@ -216,28 +216,68 @@ static int filter_holds(plan_walk *w, const olp_expr *filter, const json_t *elem
     return olp_filter_holds(w->ev, filter, element);
 }
 
+/* Every path at or under n, told at value that its filter passed a regex
+ * limit there (as olp_path_walk does). */
+static int visit_all_ends(plan_walk *w, const plan_node *n, const json_t *value,
+                          size_t depth)
+{
+    size_t i;
+
+    if (visit_ends(w, n->ends, n->nends, value, depth))
+        return 1;
+    for (i = 0; i < n->nchildren; i++)
+        if (visit_all_ends(w, n->children[i], value, depth))
+            return 1;
+    return 0;
+}
+
+static int filter_limit_at(plan_walk *w, const plan_node *child, const json_t *element,
+                           const char *key, size_t index, size_t depth)
+{
+    int stop;
+
+    if (depth >= OLP_MAX_TRAIL)
+        return 0;
+    w->trail[depth].key = key;
+    w->trail[depth].index = index;
+    w->ev->filter_limit = 1;
+    stop = visit_all_ends(w, child, element, depth + 1);
+    w->ev->filter_limit = 0;
+    return stop;
+}
+
+/* One element of [*] or [?()]: 1 when the walk is to stop. */
+static int step_element(plan_walk *w, const plan_node *child, const json_t *element,
+                        const char *key, size_t index, size_t depth)
+{
+    const olp_expr *filter = child->seg->filter;
+    int holds = filter_holds(w, filter, element);
+    int limited = filter && w->ev->regex_limit;
+
+    if (limited)
+        w->ev->regex_limit = 0; /* the filter's: not of what follows */
+    if (!holds)
+        return limited ? filter_limit_at(w, child, element, key, index, depth) : 0;
+    return step_into(w, child, element, key, index, depth);
+}
+
 /* [*] and [?()]: the elements of an array, the member values of an object. */
 static int step_each(plan_walk *w, const plan_node *child, const json_t *value,
                      size_t depth)
 {
-    const olp_expr *filter = child->seg->filter;
     const char *key;
     json_t *member;
     size_t i, n;
 
     if (json_is_array(value)) {
         n = json_array_size(value);
-        for (i = 0; i < n; i++) {
-            const json_t *element = json_array_get(value, i);
-            if (filter_holds(w, filter, element) &&
-                step_into(w, child, element, NULL, i, depth))
+        for (i = 0; i < n; i++)
+            if (step_element(w, child, json_array_get(value, i), NULL, i, depth))
                 return 1;
-        }
     } else if (json_is_object(value)) {
         json_object_foreach((json_t *)value, key, member)
         {
-            if (filter_holds(w, filter, member) &&
-                step_into(w, child, member, key, 0, depth))
+            if (step_element(w, child, member, key, 0, depth))
                 return 1;
         }
     }

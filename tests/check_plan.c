@@ -322,6 +322,36 @@ START_TEST(test_plan_regex_limit_in_a_def)
 }
 END_TEST
 
+/* A filter of an `at` path that passes a regex limit at an element cannot
+ * say whether the rule applies there: doc.regex-limit for the rule, at the
+ * element, however deep the path goes on (before, the element was left
+ * out, and the document could pass unchecked). */
+START_TEST(test_plan_regex_limit_in_a_filter)
+{
+    static const char *const in_def[] = {"/a/x", "doc.regex-limit", "/b/c",
+                                         "doc.regex-limit", NULL};
+    static const char *const deep[] = {"/lines/0", "doc.regex-limit", "/lines/2/q", "t.q",
+                                       NULL};
+
+    agree_on(REGEX_LIMIT_RULE
+             "rule t.zero kinds all at a.x assert true severity error code BAD_VALUE\n"
+             "  message \"zero\" explain \"x\"\n"
+             "rule t.first kinds all at b.c assert bad() ?? true severity error\n"
+             "  code BAD_VALUE message \"first\" explain \"x\"\n"
+             "rule t.second kinds all at a[?(bad() ?? true)] assert true severity error\n"
+             "  code BAD_VALUE message \"second\" explain \"x\"\n",
+             "{" CATASTROPHIC ", \"a\": {\"x\": 1}, \"b\": {\"c\": 1}}", in_def);
+    agree_on(
+        REGEX_LIMIT_RULE
+        "rule t.q kinds all at lines[?(matches(@.n, \"^(a+)+$\") || @.n == \"y\")].q\n"
+        "  needs q assert @ >= 0 severity error code BAD_VALUE message \"q\"\n"
+        "  explain \"x\"\n",
+        "{\"lines\": [{\"n\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\", \"q\": -1},"
+        " {\"n\": \"x\", \"q\": -2}, {\"n\": \"y\", \"q\": -3}]}",
+        deep);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -330,6 +360,7 @@ Suite *plan_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_plan_keeps_rule_order);
     tcase_add_test(tc, test_plan_regex_limit_in_a_def);
+    tcase_add_test(tc, test_plan_regex_limit_in_a_filter);
     tcase_add_test(tc, test_plan_agrees_with_rule_by_rule_on_the_corpus);
     suite_add_tcase(s, tc);
     return s;
