@@ -29,6 +29,8 @@
  *  - An ol_report belongs to the thread that holds it.
  *  - The json_t given to ol_check_json is only read; the caller must not
  *    change it while the check runs.
+ *  - A check keeps about 40 KB on the calling thread's stack: a thread with
+ *    256 KiB of stack checks any document.
  */
 #ifndef ORDERLINT_H
 #define ORDERLINT_H

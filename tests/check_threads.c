@@ -314,6 +314,106 @@ START_TEST(test_many_threads_many_documents)
 }
 END_TEST
 
+/* ---- a thread with a small stack ------------------------------------------- */
+
+/* orderlint.h promises that a check fits the stack of a thread of 256 KiB,
+ * whatever the document: nested 100,000 deep, as deep as allowed, a cart of
+ * many lines. */
+#define SMALL_STACK (256 * 1024)
+
+typedef struct small_stack_run {
+    const ol_ruleset *rs;
+    const char *text;
+    size_t len;
+    char *verdict; /* what the check said, or NULL */
+} small_stack_run;
+
+static void *check_on_small_stack(void *arg)
+{
+    small_stack_run *run = arg;
+    ol_report *r = NULL;
+
+    if (ol_check_buffer(&r, run->rs, OL_KIND_CREATE_SESSION, run->text, run->len, NULL,
+                        NULL) == OL_OK)
+        run->verdict = verdict(r);
+    ol_report_free(r);
+    return NULL;
+}
+
+/* depth levels of {"a": ...} around 1, or of [ ... ] */
+static char *nested(size_t depth, int objects, size_t *len)
+{
+    const char *open = objects ? "{\"a\": " : "[";
+    const char *close = objects ? "}" : "]";
+    size_t n = depth * (strlen(open) + 1) + 2, i, at = 0;
+    char *s = malloc(n);
+
+    ck_assert_ptr_nonnull(s);
+    for (i = 0; i < depth; i++)
+        at += (size_t)sprintf(s + at, "%s", open);
+    at += (size_t)sprintf(s + at, "1");
+    for (i = 0; i < depth; i++)
+        at += (size_t)sprintf(s + at, "%s", close);
+    *len = at;
+    return s;
+}
+
+static char *many_lines(size_t lines, size_t *len)
+{
+    size_t cap = 200 + lines * 160, at, i;
+    char *s = malloc(cap);
+
+    ck_assert_ptr_nonnull(s);
+    at = (size_t)sprintf(s,
+                         "{\"purchase_country\": \"SE\", \"purchase_currency\": "
+                         "\"SEK\", \"locale\": \"sv-SE\", \"order_amount\": %zu, "
+                         "\"order_tax_amount\": %zu, \"order_lines\": [",
+                         lines * 100, lines * 20);
+    for (i = 0; i < lines; i++)
+        at += (size_t)sprintf(s + at,
+                              "%s{\"name\": \"x\", \"quantity\": 1, \"unit_price\": 100, "
+                              "\"tax_rate\": 2500, \"total_amount\": 100, "
+                              "\"total_tax_amount\": 20}",
+                              i ? ", " : "");
+    at += (size_t)sprintf(s + at, "]}");
+    *len = at;
+    return s;
+}
+
+START_TEST(test_small_stack)
+{
+    ol_ruleset *rs = NULL;
+    pthread_attr_t attr;
+    char *texts[5];
+    size_t lens[5], i;
+
+    ck_assert_int_eq(ol_ruleset_new(&rs, NULL, NULL), OL_OK);
+    texts[0] = nested(100000, 0, &lens[0]);
+    texts[1] = nested(100000, 1, &lens[1]);
+    texts[2] = nested(OL_DEFAULT_MAX_DEPTH, 1, &lens[2]);
+    texts[3] = nested(3000, 1, &lens[3]);
+    texts[4] = many_lines(2000, &lens[4]);
+    ck_assert_int_eq(pthread_attr_init(&attr), 0);
+    ck_assert_int_eq(pthread_attr_setstacksize(&attr, SMALL_STACK), 0);
+    for (i = 0; i < 5; i++) {
+        small_stack_run here = {rs, texts[i], lens[i], NULL}, there = here;
+        pthread_t t;
+
+        check_on_small_stack(&here);
+        ck_assert_ptr_nonnull(here.verdict);
+        ck_assert_int_eq(pthread_create(&t, &attr, check_on_small_stack, &there), 0);
+        ck_assert_int_eq(pthread_join(t, NULL), 0);
+        ck_assert_ptr_nonnull(there.verdict);
+        ck_assert_str_eq(there.verdict, here.verdict);
+        free(here.verdict);
+        free(there.verdict);
+        free(texts[i]);
+    }
+    pthread_attr_destroy(&attr);
+    ol_ruleset_free(rs);
+}
+END_TEST
+
 Suite *threads_suite(void)
 {
     Suite *s = suite_create("threads");
@@ -322,6 +422,7 @@ Suite *threads_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_shared_ruleset_across_threads);
     tcase_add_test(tc, test_many_threads_many_documents);
+    tcase_add_test(tc, test_small_stack);
     suite_add_tcase(s, tc);
     return s;
 }
