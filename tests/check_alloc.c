@@ -489,6 +489,52 @@ START_TEST(test_check_json_fails_cleanly)
 }
 END_TEST
 
+/* What a check of a valid document allocates, beyond its tree: the report,
+ * and the match data of PCRE2 (made on the first regex of the check) - not
+ * one allocation per rule, per line or per member (issue 5). The count is
+ * the same for a cart of one line and of 200. */
+static unsigned long allocations_of_check(const ol_ruleset *rs, const char *text)
+{
+    json_t *tree = parse_freely(text);
+    ol_report *r = NULL;
+    unsigned long before;
+
+    ck_assert_ptr_nonnull(tree);
+    before = calls;
+    ck_assert_int_eq(ol_check_json(&r, rs, OL_KIND_CREATE_SESSION, tree, NULL, NULL),
+                     OL_OK);
+    ck_assert_msg(ol_report_valid(r) && ol_report_count(r) == 0, "%s", text);
+    ol_report_free(r);
+    json_decref(tree);
+    return calls - before;
+}
+
+START_TEST(test_valid_document_allocates_the_report_only)
+{
+    ol_ruleset *rs = NULL;
+    char *cart;
+    size_t i, at;
+    static const char line[] = "{\"type\": \"physical\", \"reference\": \"SKU-1\", "
+                               "\"name\": \"x\", \"quantity\": 1, \"unit_price\": "
+                               "100, \"tax_rate\": 2500, \"total_amount\": 100, "
+                               "\"total_tax_amount\": 20}";
+
+    ck_assert_int_eq(ol_ruleset_new(&rs, NULL, NULL), OL_OK);
+    cart = malloc(200 * (sizeof(line) + 2) + 512);
+    ck_assert_ptr_nonnull(cart);
+    at = (size_t)sprintf(cart, "{\"purchase_country\": \"SE\", \"purchase_currency\": "
+                               "\"SEK\", \"locale\": \"sv-SE\", \"order_amount\": "
+                               "20000, \"order_tax_amount\": 4000, \"order_lines\": [");
+    for (i = 0; i < 200; i++)
+        at += (size_t)sprintf(cart + at, "%s%s", i ? ", " : "", line);
+    sprintf(cart + at, "]}");
+    ck_assert_uint_eq(allocations_of_check(rs, session_text), 2);
+    ck_assert_uint_eq(allocations_of_check(rs, cart), 2);
+    free(cart);
+    ol_ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(test_filter_fails_cleanly)
 {
     outcome o = fail_each(check_filter, 1);
@@ -541,6 +587,7 @@ static Suite *alloc_suite(void)
     tcase_add_loop_test(tc, test_check_buffer_fails_cleanly, 0, (int)NTEXTS);
     tcase_add_loop_test(tc, test_check_json_fails_cleanly, 0, (int)NTEXTS);
     tcase_add_test(tc, test_filter_fails_cleanly);
+    tcase_add_test(tc, test_valid_document_allocates_the_report_only);
     tcase_add_test(tc, test_small_ruleset_fails_cleanly);
     tcase_add_test(tc, test_builtin_ruleset_fails_cleanly);
     tcase_add_test(tc, test_merge_fails_cleanly);
