@@ -649,13 +649,14 @@ static int fault_of_text(const char *text, size_t len, size_t flags,
 /* Read the text with the loader (load.c): the tree, the offset of every
  * value and key, and the repeated keys, in one pass. A text the loader
  * rejects is read once more by jansson, json_loadb with the same flags,
- * for jansson's message: a deliberate choice (doc/api.md, "Reading the
- * text"), so that a finding about a text that is not JSON says what it
- * said before the loader, word for word, while the loader's own message
- * stays in the loader's tests. The two agree on the verdict (tests/
- * check_load.c, tests/load_suite.c, tests/fuzz/fuzz_load.c); should
- * jansson read a text the loader rejects, the loader's error is reported.
- * Only a failing text pays the second parse. */
+ * for jansson's message: a deliberate choice (liborderlint(3), "Reading
+ * the text"), so that a finding about a text that is not JSON says what
+ * it said before the loader, word for word, while the loader's own
+ * message stays in the loader's tests. The two agree on the verdict
+ * (tests/check_load.c, tests/load_suite.c, tests/fuzz/fuzz_load.c);
+ * should jansson read a text the loader rejects (a NUL byte that jansson
+ * drops, load.c), the loader's error is reported. Only a failing text
+ * pays the second parse. */
 static void parse(run *r, const char *text, size_t len, size_t skip)
 {
     /* \u0000 is valid JSON (RFC 8259); strings are read with their length.

@@ -30,7 +30,7 @@
  *  - a key repeated in an object keeps its first place in the object's
  *    order and its last value (json_object_setn_new_nocheck replaces).
  *
- * Deliberate differences from json_loadb (doc/api.md, "Reading the text";
+ * Deliberate differences from json_loadb (liborderlint(3), "Reading the text";
  * tests/check_load.c tests each):
  *  - a NUL byte right after a number or a literal is rejected, as a NUL
  *    byte is anywhere outside a string. jansson 2.14 drops it: its stream
