@@ -486,30 +486,6 @@ static int hex4(const char *s, unsigned long *v)
     return 0;
 }
 
-static size_t put_utf8(char *out, unsigned long cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* A \u escape at s[p] (on the backslash): its code point into out, the
  * bytes read into *used. 0, or -1 (the loader has failed). */
 static int unicode_escape(loader *ld, size_t p, char *out, size_t *used, size_t *put)
@@ -541,7 +517,7 @@ static int unicode_escape(loader *ld, size_t p, char *out, size_t *used, size_t 
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         *used = 12;
     }
-    *put = put_utf8(out, cp);
+    *put = olp_utf8_encode((unsigned long)cp, out);
     return 0;
 }
 
@@ -843,6 +819,24 @@ static json_t *read_number(loader *ld)
 
 static json_t *read_value(loader *ld, size_t depth, const step *where);
 
+/* After a member or an element: 1 on a ',' (past it), 0 on the closing
+ * bracket (past it, the container complete), -1 when the loader failed. */
+static int next_or_close(loader *ld, char close, const json_t *c, size_t base)
+{
+    skip_ws(ld);
+    if (ld->pos < ld->len && ld->s[ld->pos] == ',') {
+        ld->pos++;
+        return 1;
+    }
+    if (ld->pos < ld->len && ld->s[ld->pos] == close) {
+        ld->pos++;
+        close_container(ld, c, base);
+        return stopped(ld) ? -1 : 0;
+    }
+    fail(ld, ld->pos, close == ']' ? "',' or ']' expected" : "',' or '}' expected");
+    return -1;
+}
+
 static json_t *read_array(loader *ld, size_t depth, const step *where)
 {
     json_t *array = json_array();
@@ -861,6 +855,7 @@ static json_t *read_array(loader *ld, size_t depth, const step *where)
     }
     for (;;) {
         json_t *v;
+        int more;
 
         skip_ws(ld);
         if (push_slot(ld, ld->pos))
@@ -873,19 +868,11 @@ static json_t *read_array(loader *ld, size_t depth, const step *where)
             break;
         }
         st.index++;
-        skip_ws(ld);
-        if (ld->pos < ld->len && ld->s[ld->pos] == ',') {
-            ld->pos++;
+        more = next_or_close(ld, ']', array, base);
+        if (more > 0)
             continue;
-        }
-        if (ld->pos < ld->len && ld->s[ld->pos] == ']') {
-            ld->pos++;
-            close_container(ld, array, base);
-            if (stopped(ld))
-                break;
+        if (more == 0)
             return array;
-        }
-        fail(ld, ld->pos, "',' or ']' expected");
         break;
     }
     ld->npend = base;
@@ -935,6 +922,7 @@ static json_t *read_object(loader *ld, size_t depth, const step *where)
     for (;;) {
         size_t key_at, value_at;
         json_t *v;
+        int more;
 
         skip_ws(ld);
         key_at = ld->pos;
@@ -963,19 +951,11 @@ static json_t *read_object(loader *ld, size_t depth, const step *where)
         if (!v || set_member(ld, object, &st, key_at, value_at, v, base))
             break;
         ld->stack_len = mark;
-        skip_ws(ld);
-        if (ld->pos < ld->len && ld->s[ld->pos] == ',') {
-            ld->pos++;
+        more = next_or_close(ld, '}', object, base);
+        if (more > 0)
             continue;
-        }
-        if (ld->pos < ld->len && ld->s[ld->pos] == '}') {
-            ld->pos++;
-            close_container(ld, object, base);
-            if (stopped(ld))
-                break;
+        if (more == 0)
             return object;
-        }
-        fail(ld, ld->pos, "',' or '}' expected");
         break;
     }
     ld->npend = base;

@@ -66,6 +66,10 @@ void olp_buf_free(olp_buf *b);
 void olp_pointer_append_key(olp_buf *b, const char *key);
 void olp_path_append_key(olp_buf *b, const char *key);
 
+/* Write code point cp (at most U+10FFFF, not a surrogate) as UTF-8 at
+ * out, which has room for 4 bytes; returns how many it wrote. */
+size_t olp_utf8_encode(unsigned long cp, char *out);
+
 /* Offset of the first byte of text that is not valid UTF-8 (or is NUL), or
  * len when there is none. */
 size_t olp_utf8_invalid_at(const char *text, size_t len);
