@@ -22,7 +22,7 @@ typedef struct lc_result {
     int accepted;       /* jansson read the text */
     size_t offsets;     /* values and keys whose offsets were read back */
     char error[256];    /* the loader's error, when it rejected the text */
-    size_t nul_dropped; /* NUL bytes jansson dropped, the loader rejected */
+    size_t nul_dropped; /* NUL bytes jansson drops, the loader rejects */
 } lc_result;
 
 /* Read text with the loader and with json_loadb (JSON_DECODE_ANY |

@@ -77,10 +77,12 @@ static void one_file(const char *dir, const char *name, tally *t)
     t->rejected += !res.accepted;
     t->offsets += res.offsets;
     t->nul_dropped += res.nul_dropped;
-    if ((name[0] == 'y' && !res.accepted) || (name[0] == 'n' && res.accepted)) {
-        printf("load_suite: %s: jansson %s it (the suite: %s), and so does the loader\n",
-               name, res.accepted ? "reads" : "rejects",
-               name[0] == 'y' ? "accept" : "reject");
+    if (name[1] == '_' &&
+        ((name[0] == 'y' && !res.accepted) || (name[0] == 'n' && res.accepted))) {
+        printf("load_suite: %s: jansson %s it (the suite: %s), %s\n", name,
+               res.accepted ? "reads" : "rejects", name[0] == 'y' ? "accept" : "reject",
+               res.nul_dropped ? "the loader rejects it (a NUL byte jansson drops)"
+                               : "and so does the loader");
         t->departs++;
     }
     free(data);
@@ -138,10 +140,10 @@ int main(int argc, char **argv)
     memset(&t, 0, sizeof(t));
     parsing = one_dir(dir, "test_parsing", &t);
     transform = one_dir(dir, "test_transform", &t);
-    printf("load_suite: %zu files (test_parsing %zu, test_transform %zu): %zu read, "
+    printf("load_suite: %zu files (test_parsing %zu, test_transform %zu): %zu read and "
            "%zu rejected by json_loadb; the loader %s (%zu values and keys placed and "
-           "read back; %zu NUL bytes jansson drops, rejected on purpose); jansson "
-           "departs from the suite's y_/n_ on %zu\n",
+           "read back), but for %zu with a NUL byte that jansson drops and the loader "
+           "rejects on purpose; jansson departs from the suite's y_/n_ on %zu\n",
            t.files, parsing, transform, t.accepted, t.rejected,
            t.differ ? "DIFFERS" : "agrees on every one", t.offsets, t.nul_dropped,
            t.departs);
