@@ -302,6 +302,24 @@ START_TEST(test_nul_after_a_token_is_rejected)
 }
 END_TEST
 
+/* The token still ends at the byte jansson drops: "[1\0" "2]" is not [12]. */
+START_TEST(test_nul_after_a_token_still_ends_it)
+{
+    lc_result res;
+
+    ck_assert_ptr_null(lc_compare("[1\0"
+                                  "2]",
+                                  5, &res));
+    ck_assert_uint_eq(res.nul_dropped, 1);
+    ck_assert(!res.accepted);
+    ck_assert_ptr_null(lc_compare("[true\0"
+                                  ",\"a\0\"]",
+                                  13, &res));
+    ck_assert_uint_eq(res.nul_dropped, 1); /* not the one in the string */
+    ck_assert(!res.accepted);
+}
+END_TEST
+
 /* ---- errors ---------------------------------------------------------------------- */
 
 START_TEST(test_error_says_where)
@@ -562,6 +580,7 @@ Suite *load_suite(void)
     tcase_add_test(tc, test_reals_bit_for_bit);
     tcase_add_test(tc, test_reals_whatever_the_locale);
     tcase_add_test(tc, test_nul_after_a_token_is_rejected);
+    tcase_add_test(tc, test_nul_after_a_token_still_ends_it);
     tcase_add_test(tc, test_error_says_where);
     tcase_add_test(tc, test_large_text);
     suite_add_tcase(s, tc);
