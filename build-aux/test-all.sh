@@ -39,6 +39,7 @@ check() {
     fi
     echo "-- what ran ($dir):"
     grep -H -e '%: Checks:' "$dir"/tests/check_orderlint.log "$dir"/tests/check_alloc.log || true
+    grep -h -e '^load_suite: [0-9]* files' "$dir"/tests/load_suite.log || true
     for log in "$dir"/tests/*.sh.log; do
         tail -n 2 "$log" | head -n 1 # the script's own count
     done

@@ -1,7 +1,7 @@
 /*
  * check.c: ol_check_buffer and ol_check_json.
  *
- * A check reads the text (byte-order mark, limits, jansson's parse), then
+ * A check reads the text (byte-order mark, limits, the loader of load.c), then
  * runs every enabled rule of the ruleset that applies to the kind over the
  * tree, in table order, and hands the findings to the report. Nothing here
  * knows a Klarna field: what is checked, and what is said, is in the rules.
@@ -37,7 +37,7 @@ typedef struct run {
     const olp_rule *rule;
     const char *text; /* the text checked, NULL for a json_t */
     size_t len;
-    json_t *parsed; /* the tree read from text, owned */
+    olp_doc doc;    /* the tree read from text and its offsets, owned */
     json_t *merged; /* the session after the update, owned */
     int rc;
     olp_buf pointer, path, klarna, message, hint;
@@ -80,7 +80,7 @@ static void run_init(run *r, const ol_ruleset *rs, ol_kind kind, const ol_contex
 static void run_free(run *r)
 {
     pcre2_match_data_free(r->md);
-    json_decref(r->parsed);
+    olp_doc_free(&r->doc);
     json_decref(r->merged);
     olp_buf_free(&r->pointer);
     olp_buf_free(&r->path);
@@ -759,23 +759,25 @@ static void syntax_event(run *r, size_t skip, const json_error_t *jerr)
                    syntax_offset(jerr, r->text, skip, r->len), jerr->text);
 }
 
-static void duplicate_events(run *r, const char *text, size_t len, size_t skip)
+/* Every repeated key the loader found, at the later key, saying where the
+ * first one is. */
+static void duplicate_events(run *r, size_t skip)
 {
-    olp_duplicate *dups = NULL;
-    size_t n = 0, i;
+    const olp_doc *d = &r->doc;
+    size_t i, first;
+    olp_place place;
+    char detail[128];
 
-    if (olp_find_duplicates(text + skip, len - skip, &dups, &n) != OL_OK) {
-        r->rc = OL_ENOMEM;
-        return;
+    for (i = 0; i < d->ndups && r->rc == OL_OK; i++) {
+        first = skip + d->dups[i].first;
+        olp_offsets_to_places(r->text, r->len, &first, 1, &place);
+        snprintf(detail, sizeof(detail),
+                 "the key appears more than once in its object, first at line %d column "
+                 "%d",
+                 place.line, place.column);
+        emit_event(r, OLP_BUILTIN_DUPLICATE_KEY, d->dups[i].pointer,
+                   skip + d->dups[i].offset, detail);
     }
-    for (i = 0; i < n; i++) {
-        if (r->rc == OL_OK)
-            emit_event(r, OLP_BUILTIN_DUPLICATE_KEY, dups[i].pointer,
-                       skip + dups[i].offset,
-                       "the key appears more than once in its object");
-        olp_free(dups[i].pointer);
-    }
-    olp_free(dups);
 }
 
 /* jansson 2.14 does not always say when an allocation failed: it may
@@ -810,37 +812,46 @@ static int fault_of_text(const char *text, size_t len, size_t flags,
            again.position == jerr->position && strcmp(again.text, jerr->text) == 0;
 }
 
-/* Parse with duplicates rejected, so that a document without them costs one
- * parse; with them, parse again keeping the last and report each one. */
-static json_t *parse(run *r, const char *text, size_t len, size_t skip)
+/* Read the text with the loader (load.c): the tree, the offset of every
+ * value and key, and the repeated keys, in one pass. A text the loader
+ * rejects is read once more by jansson, json_loadb with the same flags,
+ * for jansson's message: a deliberate choice (liborderlint(3), "Reading
+ * the text"), so that a finding about a text that is not JSON says what
+ * it said before the loader, word for word, while the loader's own
+ * message stays in the loader's tests. The two agree on the verdict
+ * (tests/check_load.c, tests/load_suite.c, tests/fuzz/fuzz_load.c);
+ * should jansson read a text the loader rejects (a NUL byte that jansson
+ * drops, load.c), the loader's error is reported. Only a failing text
+ * pays the second parse. */
+static void parse(run *r, const char *text, size_t len, size_t skip)
 {
-    json_error_t jerr;
-    json_t *root;
-    /* \u0000 is valid JSON (RFC 8259); strings are read with their length */
-    const size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES;
+    /* \u0000 is valid JSON (RFC 8259); strings are read with their length.
+     * A repeated key keeps its last value (duplicate_events says so). */
     const size_t keep_last = JSON_DECODE_ANY | JSON_ALLOW_NUL;
+    json_error_t own, jerr;
+    json_t *root;
+    int rc = olp_load(&r->doc, text + skip, len - skip, &own);
 
-    root = load(text + skip, len - skip, flags, &jerr);
-    if (root)
-        return root;
-    if (json_error_code(&jerr) == json_error_duplicate_key &&
-        !failed_to_allocate(&jerr)) {
-        root = load(text + skip, len - skip, keep_last, &jerr);
-        if (root) {
-            r->root = root;
-            duplicate_events(r, text, len, skip);
-            return root;
-        }
-        if (!fault_of_text(text + skip, len - skip, keep_last, &jerr)) {
-            r->rc = OL_ENOMEM;
-            return NULL;
-        }
-    } else if (!fault_of_text(text + skip, len - skip, flags, &jerr)) {
+    if (rc == OL_OK) {
+        r->root = r->doc.root;
+        duplicate_events(r, skip);
+        return;
+    }
+    if (rc != OLP_LOAD_INVALID) {
+        r->rc = rc;
+        return;
+    }
+    root = load(text + skip, len - skip, keep_last, &jerr);
+    if (root) {
+        json_decref(root);
+        syntax_event(r, skip, &own);
+        return;
+    }
+    if (!fault_of_text(text + skip, len - skip, keep_last, &jerr)) {
         r->rc = OL_ENOMEM;
-        return NULL;
+        return;
     }
     syntax_event(r, skip, &jerr);
-    return NULL;
 }
 
 /* Checks of the document as a whole; 1 when the rules can run. offset is
@@ -894,8 +905,7 @@ static int read_text(run *r)
         document_event(r, OLP_BUILTIN_EMPTY, len, "no JSON text");
         return 0;
     }
-    r->parsed = parse(r, text, len, skip);
-    r->root = r->parsed;
+    parse(r, text, len, skip);
     return r->root && r->rc == OL_OK &&
            document_ok(r, r->root, first_non_space(text, len, skip), skip);
 }
@@ -967,7 +977,8 @@ static int conclude(run *r, ol_report **out, const char *text, size_t len,
                            r->message.oom || r->hint.oom))
         r->rc = OL_ENOMEM;
     if (r->rc == OL_OK)
-        r->rc = olp_report_finish(r->report, r->root, text, len, skip);
+        r->rc = olp_report_finish(r->report, r->root, text, len, skip,
+                                  r->doc.root ? &r->doc : NULL);
     run_free(r);
     if (r->rc != OL_OK) {
         ol_report_free(r->report);

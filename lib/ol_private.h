@@ -8,7 +8,8 @@
  *   rulefile.c  the rule-file lexer and parser, tables, defs -> olp_rulebook
  *   ruleset.c   ol_ruleset_* (built-in table + added files + disabled ids)
  *   check.c     ol_check_*: reading the text, running the rules over the tree
- *   locate.c    the text scanner: pointer -> offset, duplicate keys, line:col
+ *   load.c      the loader: text -> json_t, with every value's offset (olp_doc)
+ *   locate.c    line:col of offsets; the depth scanner; the depth of a tree
  *   report.c    ol_report_*: findings, document order, the Klarna body
  *   plan.c      the at paths of all rules merged, walked once per check
  *   builtin_rules.c  (generated from the rules/ files at build time)
@@ -67,6 +68,10 @@ void olp_buf_free(olp_buf *b);
  * "key" first) to a Klarna path. */
 void olp_pointer_append_key(olp_buf *b, const char *key);
 void olp_path_append_key(olp_buf *b, const char *key);
+
+/* Write code point cp (at most U+10FFFF, not a surrogate) as UTF-8 at
+ * out, which has room for 4 bytes; returns how many it wrote. */
+size_t olp_utf8_encode(unsigned long cp, char *out);
 
 /* Offset of the first byte of text that is not valid UTF-8 (or is NUL), or
  * len when there is none. */
@@ -434,6 +439,72 @@ struct ol_ruleset {
     pcre2_match_context *mctx;
 };
 
+/* ---- load.c ------------------------------------------------------------- */
+
+/* A key that repeats an earlier key of its object. */
+typedef struct olp_duplicate {
+    char *pointer; /* of the member, owned (olp_free) */
+    size_t first;  /* offset of the key's first occurrence */
+    size_t offset; /* of this, a later one */
+} olp_duplicate;
+
+/* One container of the tree: its children's offsets are slots[start ..
+ * start + n) (an object's are key, value, key, value, ...). */
+struct olp_doc_entry {
+    const json_t *container;
+    size_t start;
+    size_t n;
+};
+
+/* What a doc holds before it allocates: enough for a body of a few KB. */
+#define OLP_DOC_LOCAL_SLOTS 256
+#define OLP_DOC_LOCAL_LIST 32
+
+/* A text read by olp_load: the tree, and where each of its values and keys
+ * starts in the text (byte offsets). Containers are known by address (never
+ * scalars: jansson shares true, false and null), their children by index.
+ * The table lives as long as the tree (a check's). */
+typedef struct olp_doc {
+    json_t *root; /* owned */
+    size_t root_offset;
+    struct olp_doc_entry *list; /* private to load.c */
+    size_t nlist, caplist;
+    size_t *index; /* made by olp_doc_index */
+    size_t icap;
+    size_t *slots;
+    size_t nslots, capslots;
+    olp_duplicate *dups; /* every repeated key, in text order */
+    size_t ndups, capdups;
+    size_t slots_local[OLP_DOC_LOCAL_SLOTS];
+    struct olp_doc_entry list_local[OLP_DOC_LOCAL_LIST];
+} olp_doc;
+
+/* olp_load's failure when the text is not JSON (err says what, and where). */
+#define OLP_LOAD_INVALID 1
+
+/* Read text as json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL)
+ * would (load.c says how exactly). Returns OL_OK with doc filled in,
+ * OLP_LOAD_INVALID with err (if not NULL) set and doc empty, or OL_ENOMEM.
+ * Free doc with olp_doc_free either way. */
+int olp_load(olp_doc *doc, const char *text, size_t len, json_error_t *err);
+void olp_doc_init(olp_doc *doc);
+void olp_doc_free(olp_doc *doc); /* the tree too */
+
+/* Make the index that olp_doc_element and olp_doc_member need (once; a
+ * document whose places are never asked for never pays for it). Returns
+ * OL_OK or OL_ENOMEM. */
+int olp_doc_index(olp_doc *doc);
+
+/* The offset of element index of an array of doc's tree; 1, or 0 when doc
+ * does not know it (or has no index). */
+int olp_doc_element(const olp_doc *doc, const json_t *array, size_t index,
+                    size_t *offset);
+/* The offsets of the key and the value of member index (in the object's
+ * order) of an object of doc's tree; either may be NULL. A repeated key's
+ * member has its first key's offset and its last value's. 1, or 0. */
+int olp_doc_member(const olp_doc *doc, const json_t *object, size_t index,
+                   size_t *key_offset, size_t *value_offset);
+
 /* ---- locate.c ----------------------------------------------------------- */
 
 /* A place in the text. */
@@ -447,23 +518,6 @@ typedef struct olp_place {
  * text. offsets must be sorted ascending; places[i] gets offsets[i]. */
 void olp_offsets_to_places(const char *text, size_t len, const size_t *offsets, size_t n,
                            olp_place *places);
-
-/* For each RFC 6901 pointer, the byte offset of the value it names in text
- * (a valid JSON text); for a pointer that names nothing, the offset of its
- * deepest existing ancestor. With duplicate keys, the last occurrence (the
- * one jansson keeps). Returns 0, or OL_ENOMEM. */
-int olp_locate_pointers(const char *text, size_t len, const char *const *pointers,
-                        size_t n, size_t *offsets);
-
-/* A duplicate key found in the text. */
-typedef struct olp_duplicate {
-    char *pointer; /* of the member, owned (olp_free) */
-    size_t offset; /* of the later key */
-} olp_duplicate;
-
-/* Every key that repeats an earlier key of its object, in text order.
- * *out is an olp_malloc'ed array of *n entries. Returns 0 or OL_ENOMEM. */
-int olp_find_duplicates(const char *text, size_t len, olp_duplicate **out, size_t *n);
 
 /* Offset of the first array or object nested deeper than limit levels (the
  * outermost container is level 1), or 0 when there is none. */
@@ -495,10 +549,20 @@ ol_report *olp_report_new(size_t max_findings);
 int olp_report_add(ol_report *r, const olp_finding_in *f);
 /* Sort the findings in document order (tree order of their pointers in
  * root, which may be NULL for a document that was not read) and, when text
- * is given, fill in offset, line and column; the JSON starts skip bytes into
- * text (after a byte-order mark). Then choose the Klarna answer. */
+ * is given, fill in offset, line and column: from doc, the text as loaded
+ * (NULL when it was not), for a finding without an offset of its own; the
+ * JSON starts skip bytes into text (after a byte-order mark), where doc's
+ * offsets start. root may be another tree than doc's (a session merged
+ * with the update): a pointer is placed at what it names in doc's tree, or
+ * at its deepest ancestor there. Then choose the Klarna answer. */
 int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t len,
-                      size_t skip);
+                      size_t skip, olp_doc *doc);
+/* The offset of the value an RFC 6901 pointer names in doc's tree (which
+ * has its index, olp_doc_index) or, when it names nothing there, of its
+ * deepest ancestor that it does name (a field absent from the text stands
+ * at its object; with a repeated key, the member is the one jansson keeps,
+ * at its last value). */
+size_t olp_doc_locate(const olp_doc *doc, const char *pointer);
 /* The place of pointer in the tree order of root: the member and element
  * indices down to where it leaves the tree. *rank is olp_malloc'ed (NULL
  * when *n is 0). Returns 0 or OL_ENOMEM. */

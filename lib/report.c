@@ -542,29 +542,42 @@ static int offset_order(const void *a, const void *b)
     return ox < oy ? -1 : ox > oy;
 }
 
-/* Offsets of the findings that do not have one yet. */
-static int locate_items(ol_report *r, const char *text, size_t len, size_t skip)
+size_t olp_doc_locate(const olp_doc *doc, const char *pointer)
 {
-    const char **pointers = olp_calloc(r->n, sizeof(*pointers));
-    size_t *offsets = olp_calloc(r->n, sizeof(*offsets));
-    size_t i, n = 0;
-    int rc = OL_ENOMEM;
+    const char *p = pointer, *seg;
+    const json_t *node = doc->root;
+    size_t offset = doc->root_offset, len, index, at;
 
-    if (!pointers || !offsets)
-        goto out;
+    while (next_segment(&p, &seg, &len)) {
+        const json_t *child = NULL;
+
+        if (json_is_object(node)) {
+            child = member_at(node, seg, len, &index);
+            if (!child || !olp_doc_member(doc, node, index, NULL, &at))
+                break;
+        } else if (json_is_array(node) && segment_index(seg, len, &index) &&
+                   (len == 1 || seg[0] != '0')) {
+            child = json_array_get(node, index);
+            if (!child || !olp_doc_element(doc, node, index, &at))
+                break;
+        } else {
+            break;
+        }
+        node = child;
+        offset = at;
+    }
+    return offset;
+}
+
+/* Offsets of the findings that do not have one yet. */
+static void locate_items(ol_report *r, const olp_doc *doc, size_t skip)
+{
+    size_t i;
+
     for (i = 0; i < r->n; i++) {
         if (!r->items[i].has_offset)
-            pointers[n++] = r->items[i].pub.pointer;
+            r->items[i].pub.offset = skip + olp_doc_locate(doc, r->items[i].pub.pointer);
     }
-    rc = olp_locate_pointers(text + skip, len - skip, pointers, n, offsets);
-    for (i = 0, n = 0; rc == OL_OK && i < r->n; i++) {
-        if (!r->items[i].has_offset)
-            r->items[i].pub.offset = offsets[n++] + skip;
-    }
-out:
-    olp_free(pointers);
-    olp_free(offsets);
-    return rc;
 }
 
 static int place_items(ol_report *r, const char *text, size_t len)
@@ -673,7 +686,7 @@ static int choose_answer(ol_report *r)
 }
 
 int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t len,
-                      size_t skip)
+                      size_t skip, olp_doc *doc)
 {
     size_t i;
     int rc;
@@ -687,10 +700,11 @@ int olp_report_finish(ol_report *r, const json_t *root, const char *text, size_t
     if (r->n > 1) /* qsort's array must not be NULL, even for 0 items */
         qsort(r->items, r->n, sizeof(*r->items), item_order);
     if (text && r->n) {
-        if (root) {
-            rc = locate_items(r, text, len, skip);
+        if (doc && doc->root) {
+            rc = olp_doc_index(doc);
             if (rc != OL_OK)
                 return rc;
+            locate_items(r, doc, skip);
         }
         rc = place_items(r, text, len);
         if (rc != OL_OK)

@@ -6,11 +6,14 @@
  * right, it prints:
  *
  *   - documents/s and MB/s of parse only (json_loadb with the flags the
- *     library parses with, then json_decref), parse + check
- *     (ol_check_buffer) and check of a prebuilt json_t (ol_check_json), and
- *     the ratios of the last two to the first;
+ *     library parsed with before its loader, then json_decref), the loader
+ *     only (lib/load.c's olp_load, then olp_doc_free: the tree and the
+ *     offsets), parse + check (ol_check_buffer) and check of a prebuilt
+ *     json_t (ol_check_json), and the ratios: json_loadb to the loader, and
+ *     the checks to the parse;
  *   - ol_check_buffer against json_loadb + ol_check_json on the valid
- *     documents: what the text path (line and column) adds;
+ *     documents: the text path with its loader against the text path as
+ *     it was (jansson's parse, then the rules);
  *   - the command line, `--jobs=N` against `--jobs=1` on an NDJSON file of
  *     the corpus;
  *   - the command line's peak resident memory for 100k and 1M documents of
@@ -38,14 +41,15 @@
 #include <jansson.h>
 
 #include "bench_corpus.h"
-#include "orderlint.h"
+#include "ol_private.h" /* olp_load: the bench links the library's internals */
 
 #define SEED 0x6f72646572626e63ull /* "orderbnc" */
 #define CHUNK 64 /* documents whose trees are built, then checked, at a time */
 #define MAX_ROUNDS 32
 #define MAX_CLI_RUNS 16
 
-/* json_loadb's flags as lib/check.c parses a document. */
+/* json_loadb's flags as lib/check.c parsed a document before its loader
+ * (duplicates rejected: a document without them took one parse). */
 #define PARSE_FLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES)
 
 typedef struct options {
@@ -78,6 +82,7 @@ static void print_load(const char *when)
 
 typedef enum phase_id {
     PHASE_PARSE,
+    PHASE_LOAD,
     PHASE_CHECK,
     PHASE_JSON,
     PHASE_CHECK_VALID,
@@ -94,6 +99,7 @@ typedef struct phase {
 
 static const phase phases[PHASE_COUNT_] = {
     {"parse", "parse only (json_loadb + json_decref)", 0, 0},
+    {"load", "loader only (olp_load + olp_doc_free)", 0, 0},
     {"check", "parse + check (ol_check_buffer)", 0, 0},
     {"json", "check of a json_t (ol_check_json)", 0, 1},
     {"check-valid", "valid ones: ol_check_buffer", 1, 0},
@@ -143,6 +149,12 @@ static int one_document(phase_id id, const ol_ruleset *rs, const bench_corpus *c
         tree = parse_document(c, i);
         json_decref(tree);
         return tree != NULL;
+    case PHASE_LOAD: {
+        olp_doc doc;
+        int rc = olp_load(&doc, c->text.data + c->start[i], c->length[i], NULL);
+        olp_doc_free(&doc);
+        return rc == OL_OK;
+    }
     case PHASE_JSON:
         return check_tree(rs, tree);
     case PHASE_PARSE_JSON_VALID:
@@ -357,7 +369,7 @@ static size_t expected_ok(phase_id id, const verdict *v, size_t count)
 
     for (m = BENCH_LINE_TAX; m < BENCH_MISTAKE_COUNT_; m++)
         rejected += v->rejected[m];
-    if (id == PHASE_PARSE)
+    if (id == PHASE_PARSE || id == PHASE_LOAD)
         return count;
     if (phases[id].valid_only)
         return valid_made_valid;
@@ -412,6 +424,17 @@ static void print_ratio(const rounds *t, const char *what, phase_id a, phase_id 
            target, verdict_word(best <= limit));
 }
 
+/* a / b, where a target asks b to be at least limit times faster */
+static void print_speedup(const rounds *t, const char *what, phase_id a, phase_id b,
+                          const char *target, double limit)
+{
+    double best, mid;
+
+    ratio_of(t, a, b, &best, &mid);
+    printf("  %-38s %6.3f (median of rounds %.3f)   target %s: %s\n", what, best, mid,
+           target, verdict_word(best >= limit));
+}
+
 static void print_rounds(const rounds *t)
 {
     int p;
@@ -423,10 +446,13 @@ static void print_rounds(const rounds *t)
                (double)t->documents[p] / s, (double)t->bytes[p] / s / 1e6,
                s / (double)t->documents[p] * 1e6);
     }
+    print_speedup(t, "json_loadb / loader", PHASE_PARSE, PHASE_LOAD, ">= 3", 3.0);
     print_ratio(t, "(parse + check) / parse", PHASE_CHECK, PHASE_PARSE, "<= 1.10", 1.10);
     print_ratio(t, "check of a json_t / parse", PHASE_JSON, PHASE_PARSE, "<= 0.10", 0.10);
     print_ratio(t, "valid: check_buffer / (parse + json)", PHASE_CHECK_VALID,
                 PHASE_PARSE_JSON_VALID, "<= 1.02 (\"nothing\")", 1.02);
+    print_speedup(t, "valid: text path before / after", PHASE_PARSE_JSON_VALID,
+                  PHASE_CHECK_VALID, ">= 2.5", 2.5);
 }
 
 /* ---- the command line ---------------------------------------------------- */
@@ -689,6 +715,9 @@ static void print_instructions(const options *o, const bench_corpus *c)
         printf("  %-42s %10.0f instructions/doc %6.1f per byte\n", phases[p].what,
                ir[p] / (double)t.documents[p], ir[p] / (double)t.bytes[p]);
     }
+    printf("  %-38s %6.3f   target >= 3: %s\n", "json_loadb / loader",
+           ir[PHASE_PARSE] / ir[PHASE_LOAD],
+           verdict_word(ir[PHASE_PARSE] / ir[PHASE_LOAD] >= 3));
     printf("  %-38s %6.3f   target <= 1.10: %s\n", "(parse + check) / parse",
            ir[PHASE_CHECK] / ir[PHASE_PARSE],
            verdict_word(ir[PHASE_CHECK] / ir[PHASE_PARSE] <= 1.10));
@@ -699,18 +728,22 @@ static void print_instructions(const options *o, const bench_corpus *c)
            "valid: check_buffer / (parse + json)",
            ir[PHASE_CHECK_VALID] / ir[PHASE_PARSE_JSON_VALID],
            verdict_word(ir[PHASE_CHECK_VALID] / ir[PHASE_PARSE_JSON_VALID] <= 1.02));
+    printf("  %-38s %6.3f   target >= 2.5: %s\n", "valid: text path before / after",
+           ir[PHASE_PARSE_JSON_VALID] / ir[PHASE_CHECK_VALID],
+           verdict_word(ir[PHASE_PARSE_JSON_VALID] / ir[PHASE_CHECK_VALID] >= 2.5));
 }
 
 /* ---- the program --------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-    fputs("usage: bench_corpus [--documents=N] [--quick] [--jobs=N] [--orderlint=PATH]\n"
-          "       bench_corpus --callgrind [--documents=N]\n"
-          "       bench_corpus --phase=parse|check|json|check-valid|parse-json-valid\n"
-          "                    [--documents=N]   (one phase, once: what --callgrind "
-          "runs)\n",
-          f);
+    fputs(
+        "usage: bench_corpus [--documents=N] [--quick] [--jobs=N] [--orderlint=PATH]\n"
+        "       bench_corpus --callgrind [--documents=N]\n"
+        "       bench_corpus --phase=parse|load|check|json|check-valid|parse-json-valid\n"
+        "                    [--documents=N]   (one phase, once: what --callgrind "
+        "runs)\n",
+        f);
 }
 
 static size_t count_arg(const char *s)

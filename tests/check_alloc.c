@@ -18,7 +18,9 @@
  *    a token buffer that could not grow and reads the token cut short, a
  *    tree that is not the text's with no error to see (counted and shown,
  *    "lost by jansson"; lib/check.c load() catches jansson's other silent
- *    failures);
+ *    failures). The text path reads with the loader (lib/load.c), which
+ *    loses none, and asks jansson only for the message of a text that is
+ *    not JSON: there alone can it happen;
  *  - everything it allocated is freed (counted here: a leak fails the test
  *    in every build, not only under ASan or valgrind);
  *  - it does not crash (under ASan and UBSan too, with CK_FORK=no).
@@ -359,6 +361,70 @@ static int merge(char **out)
     return OL_OK;
 }
 
+/* The loader alone (lib/load.c), on a text past its own storage: more
+ * slots, containers and decoded bytes than fit before it allocates, and
+ * repeated keys; then the index and a few places. Every failure is
+ * OL_ENOMEM: the loader never reads a string cut short. */
+static char *loader_text;
+
+static void make_loader_text(void)
+{
+    size_t cap = 64 * 1024, at = 0, i;
+
+    loader_text = malloc(cap);
+    ck_assert_ptr_nonnull(loader_text);
+    at += (size_t)snprintf(loader_text + at, cap - at, "{\"k\": [");
+    for (i = 0; i < 150; i++)
+        at += (size_t)snprintf(loader_text + at, cap - at,
+                               "%s{\"a\": %zu, \"b\": [1.5, \"x\\n\"], \"a\": -%zu}",
+                               i ? ", " : "", i, i);
+    at += (size_t)snprintf(loader_text + at, cap - at, "], \"long\\u0041");
+    for (i = 0; i < 200; i++)
+        at += (size_t)snprintf(loader_text + at, cap - at, "\\t\\u00e9");
+    snprintf(loader_text + at, cap - at, "\": true, \"z\": null}");
+}
+
+static int load_text(char **out)
+{
+    static const char *const pointers[] = {"/z", "/k/149/b/1", "/k/3/missing"};
+    olp_doc doc;
+    char *tree, line[160];
+    size_t i, len;
+    long saved;
+    int rc = olp_load(&doc, loader_text, strlen(loader_text), NULL);
+
+    if (rc != OL_OK)
+        ck_assert_ptr_null(doc.root); /* nothing of a text half read */
+    else
+        rc = olp_doc_index(&doc);
+    if (rc != OL_OK) {
+        ck_assert_int_eq(rc, OL_ENOMEM);
+        olp_doc_free(&doc);
+        return rc;
+    }
+    saved = countdown;
+    countdown = 0;
+    tree = json_dumps(doc.root, JSON_COMPACT | JSON_ENCODE_ANY);
+    ck_assert_ptr_nonnull(tree);
+    len = strlen(tree) + sizeof(line) * (doc.ndups + 4);
+    *out = malloc(len);
+    ck_assert_ptr_nonnull(*out);
+    snprintf(*out, len, "%s|", tree);
+    olp_free(tree);
+    for (i = 0; i < doc.ndups; i++) {
+        snprintf(line, sizeof(line), "%s %zu %zu|", doc.dups[i].pointer,
+                 doc.dups[i].first, doc.dups[i].offset);
+        strcat(*out, line);
+    }
+    for (i = 0; i < sizeof(pointers) / sizeof(pointers[0]); i++) {
+        snprintf(line, sizeof(line), "%zu|", olp_doc_locate(&doc, pointers[i]));
+        strcat(*out, line);
+    }
+    countdown = saved;
+    olp_doc_free(&doc);
+    return OL_OK;
+}
+
 /* ---- the test ---------------------------------------------------------------- */
 
 typedef struct outcome {
@@ -438,6 +504,7 @@ static void setup(void)
                                                strlen(filter_rules_text), NULL),
                          OL_OK);
     }
+    make_loader_text();
     session = json_loads(session_text, 0, NULL);
     order = json_loads("{\"order_amount\": 10000, \"captured_amount\": 5000, "
                        "\"refunded_amount\": 0, \"captures\": [{\"captured_amount\": "
@@ -453,6 +520,7 @@ static void teardown(void)
     json_decref(order);
     ol_ruleset_free(shared_rules);
     ol_ruleset_free(filter_rules);
+    free(loader_text);
     ck_assert_int_eq(live, 0);
 }
 
@@ -569,6 +637,17 @@ START_TEST(test_builtin_ruleset_fails_cleanly)
 }
 END_TEST
 
+START_TEST(test_loader_fails_cleanly)
+{
+    outcome o = fail_each(load_text, 1);
+
+    ck_assert_uint_eq(o.absorbed, 0);
+    ck_assert_uint_eq(o.jansson, 0);
+    fprintf(stderr, "olp_load + olp_doc_index: allocations 1 to %lu failed in turn\n",
+            o.runs - 1);
+}
+END_TEST
+
 START_TEST(test_merge_fails_cleanly)
 {
     outcome o = fail_each(merge, 1);
@@ -591,6 +670,7 @@ static Suite *alloc_suite(void)
     tcase_add_test(tc, test_small_ruleset_fails_cleanly);
     tcase_add_test(tc, test_builtin_ruleset_fails_cleanly);
     tcase_add_test(tc, test_merge_fails_cleanly);
+    tcase_add_test(tc, test_loader_fails_cleanly);
     suite_add_tcase(s, tc);
     return s;
 }

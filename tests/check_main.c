@@ -14,6 +14,7 @@ int main(void)
 
     srunner_add_suite(sr, rulefile_suite());
     srunner_add_suite(sr, locate_suite());
+    srunner_add_suite(sr, load_suite());
     srunner_add_suite(sr, engine_suite());
     srunner_add_suite(sr, report_suite());
     srunner_add_suite(sr, threads_suite());

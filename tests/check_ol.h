@@ -10,6 +10,7 @@
 Suite *expr_suite(void);
 Suite *rulefile_suite(void);
 Suite *locate_suite(void);
+Suite *load_suite(void);
 Suite *engine_suite(void);
 Suite *report_suite(void);
 Suite *threads_suite(void);

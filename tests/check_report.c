@@ -54,7 +54,7 @@ START_TEST(test_document_order_follows_the_tree)
     add(rep, &e, "/a/0/p", "Bad value: a[0].p");
     add(rep, &e, "/z", "Bad value: z");
     add(rep, &e, "/a/0/q", "Bad value: a[0].q");
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     /* "z" comes first in the text although "a" < "z" */
     ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/z");
     ck_assert_str_eq(ol_report_get(rep, 1)->pointer, "/a/0/q");
@@ -79,7 +79,7 @@ START_TEST(test_same_place_keeps_rule_order)
 
     add(rep, &r1, "/m", "Bad value: m");
     add(rep, &r2, "/m", "Bad value: m");
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_str_eq(ol_report_get(rep, 0)->rule, "first");
     ck_assert_str_eq(ol_report_get(rep, 1)->rule, "second");
     ck_assert_str_eq(ol_severity_name(ol_report_get(rep, 1)->severity), "warning");
@@ -104,7 +104,7 @@ START_TEST(test_answer_in_klarnas_order)
         ol_report *rep = olp_report_new(0);
         for (i = 0; i <= k; i++)
             add(rep, order[i], "", codes[i]);
-        ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+        ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0, NULL), OL_OK);
         ck_assert_str_eq(ol_report_error_code(rep), codes[k]);
         ck_assert_int_eq(ol_report_http_status(rep), https[k]);
         ck_assert_uint_eq(ol_report_message_count(rep), 1);
@@ -126,7 +126,7 @@ START_TEST(test_messages_without_repeats_and_warnings)
     add(rep, &w, "/a", "Bad value: a");
     add(rep, &e, "/z", "Bad value: z");
     add(rep, &e, "/m", "Bad value: m");
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_count(rep), 4);
     ck_assert_uint_eq(ol_report_message_count(rep), 2);
     ck_assert_str_eq(ol_report_message(rep, 0), "Bad value: z");
@@ -143,7 +143,7 @@ START_TEST(test_warnings_only_is_valid)
     char *body = (char *)"untouched";
 
     add(rep, &w, "", "Bad value: x");
-    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0, NULL), OL_OK);
     ck_assert(ol_report_valid(rep));
     ck_assert_ptr_null(ol_report_error_code(rep));
     ck_assert_int_eq(ol_report_http_status(rep), 0);
@@ -162,7 +162,7 @@ START_TEST(test_klarna_body_exact)
 
     add(rep, &e, "", "Bad value: order_lines[0].name (size must be between 1 and 255)");
     add(rep, &e, "", "Bad value: \"q\"\n");
-    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0, NULL), OL_OK);
     ck_assert_int_eq(
         ol_report_klarna_json_ex(rep, "00000000-0000-4000-8000-000000000000", &body),
         OL_OK);
@@ -201,7 +201,7 @@ START_TEST(test_klarna_body_random_uuid)
     json_t *ja, *jb;
 
     add(rep, &e, "", "Invalid session id");
-    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0, NULL), OL_OK);
     ck_assert_int_eq(ol_report_klarna_json(rep, &a), OL_OK);
     ck_assert_int_eq(ol_report_klarna_json(rep, &b), OL_OK);
     ja = json_loads(a, 0, NULL);
@@ -255,7 +255,7 @@ START_TEST(test_max_findings_keeps_what_decides)
     add(rep, &e, "/e3", "Bad value: e3");           /* takes m's: 400 before 409 */
     add(rep, &e, "/e4", "Bad value: e4");           /* dropped */
     add(rep, &nf, "", "Invalid session id");        /* takes e3's */
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_count(rep), 3);
     ck_assert_uint_eq(ol_report_dropped(rep), 7);
     ck_assert(!ol_report_valid(rep));
@@ -311,12 +311,15 @@ START_TEST(test_places_from_text)
         "{\n  \"z\": 1,\n  \"a\": [{\"q\": 1, \"p\": 2}, {\"q\": 3}],\n  \"m\": 2\n}";
     olp_rule e = make_rule("e", OL_SEVERITY_ERROR, "BAD_VALUE", 400);
     ol_report *rep = olp_report_new(0);
-    json_t *t = json_loads(text, 0, NULL);
+    olp_doc doc;
+    json_t *t;
 
+    ck_assert_int_eq(olp_load(&doc, text, strlen(text), NULL), OL_OK);
+    t = doc.root;
     add(rep, &e, "/a/1/q", "a");
     add(rep, &e, "/m", "m");
     add(rep, &e, "/a/0/missing", "missing");
-    ck_assert_int_eq(olp_report_finish(rep, t, text, strlen(text), 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, text, strlen(text), 0, &doc), OL_OK);
     ck_assert_str_eq(ol_report_get(rep, 0)->pointer, "/a/0/missing");
     ck_assert_int_eq(ol_report_get(rep, 0)->line, 3);
     ck_assert_int_eq(ol_report_get(rep, 0)->column, 9); /* the line's object */
@@ -325,7 +328,7 @@ START_TEST(test_places_from_text)
     ck_assert_int_eq(ol_report_get(rep, 2)->line, 4);
     ck_assert_int_eq(ol_report_get(rep, 2)->column, 8);
     ol_report_free(rep);
-    json_decref(t);
+    olp_doc_free(&doc);
 }
 END_TEST
 
@@ -351,7 +354,7 @@ START_TEST(test_suppress_everywhere_rechooses_the_answer)
     add(rep, &e, "/z", "Bad value: z");
     add(rep, &nf, "/m", "Invalid session id");
     add(rep, &e, "/m", "Bad value: m");
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_str_eq(ol_report_error_code(rep), "NOT_FOUND");
     ck_assert_uint_eq(ol_report_suppress(rep, "nf", NULL), 2);
     ck_assert_uint_eq(ol_report_count(rep), 2);
@@ -380,7 +383,7 @@ START_TEST(test_suppress_at_a_pointer)
     add(rep, &e, "/a/0", "Bad value: a[0]");
     add(rep, &e, "/m", "Bad value: m");
     add(rep, &f, "/m", "Bad value: m (f)");
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_suppress(rep, "e", "/a"), 0);
     ck_assert_uint_eq(ol_report_suppress(rep, "e", "/m"), 1);
     ck_assert_uint_eq(ol_report_count(rep), 2);
@@ -405,7 +408,7 @@ START_TEST(test_suppress_the_last_error_makes_it_valid)
 
     add(rep, &w, "", "Bad value: w");
     add(rep, &e, "", "Bad value: e");
-    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0, NULL), OL_OK);
     ck_assert(!ol_report_valid(rep));
     ck_assert_uint_eq(ol_report_suppress(rep, "e", ""), 1);
     ck_assert(ol_report_valid(rep));
@@ -434,7 +437,7 @@ START_TEST(test_suppress_past_the_limit_keeps_an_unseen_error)
     add(rep, &name, "/m", "Bad value: m");
     add(rep, &name, "/a", "Bad value: a");          /* not kept */
     add(rep, &unit, "/a/0/q", "Bad value: a[0].q"); /* not kept */
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_count(rep), 2);
     ck_assert_uint_eq(ol_report_dropped(rep), 2);
     /* every place: the kept two and the one not kept go; unit's error stays */
@@ -463,7 +466,7 @@ START_TEST(test_suppress_at_a_pointer_past_the_limit_stays_rejected)
 
     add(rep, &name, "/z", "Bad value: z");
     add(rep, &name, "/m", "Bad value: m"); /* not kept */
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_suppress(rep, "name", "/z"), 1);
     ck_assert_uint_eq(ol_report_count(rep), 0);
     ck_assert(!ol_report_valid(rep));
@@ -482,7 +485,7 @@ START_TEST(test_suppress_never_drops_a_locked_rule)
 
     syntax.info.locked = 1;
     add(rep, &syntax, "", "Malformed JSON");
-    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, t, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_suppress(rep, "syntax", NULL), 0);
     ck_assert_uint_eq(ol_report_suppress(rep, "syntax", ""), 0);
     ck_assert(!ol_report_valid(rep));
@@ -499,7 +502,7 @@ START_TEST(test_suppress_nothing)
 
     ck_assert_uint_eq(ol_report_suppress(NULL, "e", NULL), 0);
     add(rep, &e, "", "Bad value: e");
-    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0), OL_OK);
+    ck_assert_int_eq(olp_report_finish(rep, NULL, NULL, 0, 0, NULL), OL_OK);
     ck_assert_uint_eq(ol_report_suppress(rep, NULL, NULL), 0);
     ck_assert_uint_eq(ol_report_suppress(rep, "other", NULL), 0);
     ck_assert_uint_eq(ol_report_count(rep), 1);

@@ -68,7 +68,9 @@ class Scan:
         self.t = text
         self.i = 0
         self.places = {}      # pointer -> character index of the value
-        self.key_places = []  # (pointer, index of the key) for repeated keys
+        # (pointer, index of the key, index of its first occurrence) for
+        # repeated keys
+        self.key_places = []
         start = 1 if text.startswith("\ufeff") else 0
         self.i = start
         self.ws()
@@ -86,6 +88,7 @@ class Scan:
         if c == "{":
             self.i += 1
             obj = Obj()
+            firsts = {}
             self.ws()
             if self.t[self.i] == "}":
                 self.i += 1
@@ -100,7 +103,9 @@ class Scan:
                 self.ws()
                 child = ptr + "/" + key.replace("~", "~0").replace("/", "~1")
                 if key in obj.d:
-                    self.key_places.append((child, kstart))
+                    self.key_places.append((child, kstart, firsts[key]))
+                else:
+                    firsts[key] = kstart
                 v = self.value(child)
                 obj.set(key, v)
                 self.ws()

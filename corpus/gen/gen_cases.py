@@ -1324,18 +1324,25 @@ def too_large(raw):
             "is rejected as a whole, unread.")
 
 
-DUP_DETAIL = ("expected each key once in an object, but the key appears more than once in its object: read strictly "
-              "(RFC 8259 leaves it undefined) Klarna could reject the body; read as most parsers do, it keeps one of "
-              "the values, and which one is not promised (orderlint checks the last)")
+DUP_HEAD = "expected each key once in an object, but "
+DUP_TAIL = (": read strictly (RFC 8259 leaves it undefined) Klarna could reject the body; read as most parsers do, "
+            "it keeps one of the values, and which one is not promised (orderlint checks the last)")
+
+
+def line_col(text, index):
+    """Line and column (1-based, in characters) of a character index."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def dup(scan_text, ptr):
+    """The repeated key at ptr: placed at the later key, saying where the
+    first one is (the loader knows both places)."""
     from caselib import Scan
     sc = Scan(scan_text)
-    index = [i for p, i in sc.key_places if p == ptr][0]
-    return F("warning", "doc.duplicate-key", ptr, DUP_DETAIL,
-             klarna="Malformed JSON: the key appears more than once in its object", code="BAD_REQUEST",
-             event=True, at=index)
+    index, first = [(i, f) for p, i, f in sc.key_places if p == ptr][0]
+    what = "the key appears more than once in its object, first at line %d column %d" % line_col(scan_text, first)
+    return F("warning", "doc.duplicate-key", ptr, DUP_HEAD + what + DUP_TAIL,
+             klarna="Malformed JSON: " + what, code="BAD_REQUEST", event=True, at=index)
 
 
 def dup_cases(name, text):

@@ -176,6 +176,17 @@ def define(g):
          "expected near end of file\", in the middle of the text); orderlint says what the byte is, and "
          "where.")
 
+    text = pretty(base_se())
+    cut = text.index('"order_amount": ') + len('"order_amount": ')
+    cut = text.index(",", cut)
+    r = Recipe().text(text[:cut]).raw(b"\x00").text(text[cut:])
+    raw = r.bytes()
+    case("nul-byte-after-number", r, [event("doc.syntax", NUL_WHAT, raw, cut, SYNTAX_HEAD)],
+         "A raw NUL byte right after a number. jansson 2.14 drops a NUL byte that directly follows a number "
+         "or a literal (its stream takes it for an empty buffer when the lexer gives the character back) "
+         "and would read this body as valid; orderlint's loader rejects it, as it rejects a NUL byte "
+         "anywhere outside a string (a deliberate difference, liborderlint(3)).")
+
     o = base_se()
     o["order_lines"][1]["name"] = "Express\u0000delivery"
     r = Recipe().text(pretty(o))

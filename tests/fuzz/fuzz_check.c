@@ -13,7 +13,7 @@
  * here), every finding is complete, valid means no error finding and no
  * answer, and the text and its tree agree on the verdict when the text
  * holds nothing that only a text can (a byte-order mark, a duplicate key,
- * more bytes than the limit).
+ * more bytes than the limit, a NUL byte that jansson drops).
  *
  * Built with -fsanitize=fuzzer by tests/fuzz/run-fuzz.sh; replayed without
  * libFuzzer by replay.c in `make check`.
@@ -168,7 +168,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc != OL_OK)
             fail("ol_check_json failed");
         check_report(tree_report, 0);
-        if (!text_only_findings(text_report) &&
+        /* a NUL byte right after a number or a literal: jansson drops it,
+         * the text path rejects it (lib/load.c) */
+        if (!text_only_findings(text_report) && !memchr(data, '\0', size) &&
             ol_report_valid(text_report) != ol_report_valid(tree_report))
             fail("the text and its tree get different verdicts");
         ol_report_free(tree_report);

@@ -5,7 +5,8 @@
 #
 # SECONDS (default 60; the issue's runs were 600) is the time of each
 # target, run one after the other, one process each (-jobs=1 -workers=1).
-# TARGETs are check and rules (default: both). Everything goes under
+# TARGETs are check, rules and load (default: all three); load is the
+# differential target of the loader against json_loadb (fuzz_load.c). Everything goes under
 # _build/fuzz/ (FUZZ_DIR): the binaries, the working corpus, the crashers
 # (crash-*, timeout-*, leak-*) and each run's log, whose last lines are
 # libFuzzer's statistics (stat::number_of_executed_units).
@@ -22,7 +23,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 [ "$#" -gt 0 ] && shift
-targets=${*:-check rules}
+targets=${*:-check rules load}
 dir=${FUZZ_DIR:-$top/_build/fuzz}
 CC=${CC:-clang}
 mkdir -p "$dir"
@@ -39,8 +40,11 @@ mv -f builtin_rules.c.tmp builtin_rules.c
 for t in $targets; do
     echo "== building fuzz_$t"
     # shellcheck disable=SC2086 # $flags and $deps are lists of words
-    $CC $flags -I"$top/lib" "$top/tests/fuzz/fuzz_$t.c" "$top"/lib/*.c builtin_rules.c \
-        $deps -o "fuzz_$t"
+    extra=
+    [ "$t" = load ] && extra=$top/tests/load_compare.c
+    # shellcheck disable=SC2086 # $extra is empty or one file
+    $CC $flags -I"$top/lib" -I"$top/tests" "$top/tests/fuzz/fuzz_$t.c" $extra \
+        "$top"/lib/*.c builtin_rules.c $deps -o "fuzz_$t"
 done
 
 # Seeds of check: the smallest payloads of each suite, and a few context
@@ -74,6 +78,15 @@ seed_rules() {
     find "$top/corpus" -name '*.rules' | head -n 20 | while read -r f; do
         cp "$f" "$out/$(basename "$(dirname "$f")")-$(basename "$f")"
     done
+}
+
+# Seeds of load: JSONTestSuite's files (accepted, rejected and either), and
+# the smallest payloads of each corpus suite.
+seed_load() {
+    out=$1
+    cp "$top"/tests/json-test-suite/test_parsing/*.json \
+        "$top"/tests/json-test-suite/test_transform/*.json "$out/"
+    seed_check "$out"
 }
 
 status=0
