@@ -567,30 +567,6 @@ static int hex4(const char *s, size_t avail, unsigned *out)
     return 0;
 }
 
-static size_t utf8_encode(unsigned cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* \uXXXX at *i (the backslash), with a surrogate pair as one code point. */
 static size_t decode_unicode(olx_parser *p, size_t *i, size_t end, char *out)
 {
@@ -619,7 +595,7 @@ static size_t decode_unicode(olx_parser *p, size_t *i, size_t end, char *out)
         olx_fail(p, at, "\\u0000 is not allowed in a string");
         return 0;
     }
-    return utf8_encode(cp, out);
+    return olp_utf8_encode(cp, out);
 }
 
 /* The escape at *i (a backslash) into out; returns its length, 0 on error. */
