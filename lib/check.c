@@ -830,7 +830,11 @@ static void parse(run *r, const char *text, size_t len, size_t skip)
     const size_t keep_last = JSON_DECODE_ANY | JSON_ALLOW_NUL;
     json_error_t own, jerr;
     json_t *root;
-    int rc = olp_load(&r->doc, text + skip, len - skip, &own);
+    /* values one level below the deepest container allowed: deeper, the
+     * body is too deep whatever jansson says (it is asked, below, so that
+     * a text that is also not JSON says so, as before the loader) */
+    int rc = olp_load_within(&r->doc, text + skip, len - skip, r->rs->opts.max_depth + 1,
+                             &own);
 
     if (rc == OL_OK) {
         r->root = r->doc.root;

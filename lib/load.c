@@ -98,6 +98,7 @@ typedef struct loader {
     int oom;
     int invalid;
     json_error_t *err;
+    size_t max_depth; /* of values (olp_load_within) */
 } loader;
 
 /* ---- failing --------------------------------------------------------------- */
@@ -120,6 +121,17 @@ static void fail(loader *ld, size_t at, const char *what)
     ld->err->position = (int)(at > INT_MAX ? INT_MAX : at);
     snprintf(ld->err->source, sizeof(ld->err->source), "%s", "<buffer>");
     snprintf(ld->err->text, sizeof(ld->err->text), "%s", what);
+}
+
+/* Nested past the limit: jansson's own code for it, so that a caller tells
+ * it from a syntax error (json_error_code). */
+static void fail_too_deep(loader *ld, size_t at)
+{
+    int first = !ld->invalid && !ld->oom;
+
+    fail(ld, at, "nested deeper than the limit");
+    if (first && ld->err)
+        ld->err->text[JSON_ERROR_TEXT_LENGTH - 1] = (char)json_error_stack_overflow;
 }
 
 static void out_of_memory(loader *ld) { ld->oom = 1; }
@@ -981,8 +993,8 @@ static json_t *read_value(loader *ld, size_t depth, const step *where)
     int in_stack;
     json_t *v;
 
-    if (depth > JSON_PARSER_MAX_DEPTH) {
-        fail(ld, ld->pos, "nested deeper than jansson's limit");
+    if (depth > ld->max_depth) {
+        fail_too_deep(ld, ld->pos);
         return NULL;
     }
     if (ld->pos >= ld->len) {
@@ -1035,11 +1047,18 @@ static int dup_order(const void *a, const void *b)
 
 int olp_load(olp_doc *doc, const char *text, size_t len, json_error_t *err)
 {
+    return olp_load_within(doc, text, len, JSON_PARSER_MAX_DEPTH, err);
+}
+
+int olp_load_within(olp_doc *doc, const char *text, size_t len, size_t max_depth,
+                    json_error_t *err)
+{
     loader ld;
     json_t *root = NULL;
 
     olp_doc_init(doc);
     memset(&ld, 0, sizeof(ld));
+    ld.max_depth = max_depth < JSON_PARSER_MAX_DEPTH ? max_depth : JSON_PARSER_MAX_DEPTH;
     ld.s = text ? text : "";
     ld.len = len;
     ld.doc = doc;

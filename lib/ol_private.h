@@ -487,6 +487,13 @@ typedef struct olp_doc {
  * OLP_LOAD_INVALID with err (if not NULL) set and doc empty, or OL_ENOMEM.
  * Free doc with olp_doc_free either way. */
 int olp_load(olp_doc *doc, const char *text, size_t len, json_error_t *err);
+/* The same, failing (OLP_LOAD_INVALID, with jansson's code for it,
+ * json_error_stack_overflow) past max_depth levels of values (the root is
+ * level 1, scalars count), or past jansson's limit if that is lower: the
+ * loader recurses once a level, and a check need not read deeper than it
+ * will accept. */
+int olp_load_within(olp_doc *doc, const char *text, size_t len, size_t max_depth,
+                    json_error_t *err);
 void olp_doc_init(olp_doc *doc);
 void olp_doc_free(olp_doc *doc); /* the tree too */
 

@@ -317,9 +317,20 @@ END_TEST
 /* ---- a thread with a small stack ------------------------------------------- */
 
 /* orderlint.h promises that a check fits the stack of a thread of 256 KiB,
- * whatever the document: nested 100,000 deep, as deep as allowed, a cart of
- * many lines. */
-#define SMALL_STACK (256 * 1024)
+ * whatever the document (nested 100,000 deep, as deep as allowed, a cart of
+ * many lines), with the default max_depth; and 1 MiB with the largest. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define STACK_SCALE 8 /* a sanitizer's frames are several times larger */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define STACK_SCALE 8
+#endif
+#endif
+#ifndef STACK_SCALE
+#define STACK_SCALE 1
+#endif
+#define SMALL_STACK (256 * 1024 * STACK_SCALE)
+#define STACK_FOR_DEEPEST (1024 * 1024 * STACK_SCALE)
 
 typedef struct small_stack_run {
     const ol_ruleset *rs;
@@ -380,22 +391,25 @@ static char *many_lines(size_t lines, size_t *len)
     return s;
 }
 
-START_TEST(test_small_stack)
+static void check_with_stack(size_t max_depth, size_t stack)
 {
+    ol_options opts = OL_OPTIONS_INIT;
     ol_ruleset *rs = NULL;
     pthread_attr_t attr;
-    char *texts[5];
-    size_t lens[5], i;
+    char *texts[6];
+    size_t lens[6], i;
 
-    ck_assert_int_eq(ol_ruleset_new(&rs, NULL, NULL), OL_OK);
+    opts.max_depth = max_depth;
+    ck_assert_int_eq(ol_ruleset_new(&rs, &opts, NULL), OL_OK);
     texts[0] = nested(100000, 0, &lens[0]);
     texts[1] = nested(100000, 1, &lens[1]);
-    texts[2] = nested(OL_DEFAULT_MAX_DEPTH, 1, &lens[2]);
-    texts[3] = nested(3000, 1, &lens[3]);
-    texts[4] = many_lines(2000, &lens[4]);
+    texts[2] = nested(max_depth, 1, &lens[2]);
+    texts[3] = nested(max_depth - 1, 0, &lens[3]);
+    texts[4] = nested(3000, 1, &lens[4]);
+    texts[5] = many_lines(2000, &lens[5]);
     ck_assert_int_eq(pthread_attr_init(&attr), 0);
-    ck_assert_int_eq(pthread_attr_setstacksize(&attr, SMALL_STACK), 0);
-    for (i = 0; i < 5; i++) {
+    ck_assert_int_eq(pthread_attr_setstacksize(&attr, stack), 0);
+    for (i = 0; i < 6; i++) {
         small_stack_run here = {rs, texts[i], lens[i], NULL}, there = here;
         pthread_t t;
 
@@ -411,6 +425,12 @@ START_TEST(test_small_stack)
     }
     pthread_attr_destroy(&attr);
     ol_ruleset_free(rs);
+}
+
+START_TEST(test_small_stack)
+{
+    check_with_stack(OL_DEFAULT_MAX_DEPTH, SMALL_STACK);
+    check_with_stack(OL_MAX_DEPTH_LIMIT, STACK_FOR_DEEPEST);
 }
 END_TEST
 
