@@ -198,6 +198,32 @@ START_TEST(test_depth_as_jansson)
 }
 END_TEST
 
+/* olp_load_within stops at its own depth, with jansson's code for it (a
+ * check asks for no more than it accepts: check.c, parse). */
+START_TEST(test_depth_within_a_limit)
+{
+    olp_doc doc;
+    json_error_t err;
+
+    ck_assert_int_eq(olp_load_within(&doc, "[[1]]", 5, 3, &err), OL_OK);
+    olp_doc_free(&doc);
+    ck_assert_int_eq(olp_load_within(&doc, "[[1]]", 5, 2, &err), OLP_LOAD_INVALID);
+    ck_assert_int_eq(json_error_code(&err), json_error_stack_overflow);
+    ck_assert_int_eq(err.position, 2);
+    olp_doc_free(&doc);
+    ck_assert_int_eq(olp_load_within(&doc, "[[1]", 4, 2, &err), OLP_LOAD_INVALID);
+    ck_assert_int_eq(json_error_code(&err), json_error_stack_overflow);
+    olp_doc_free(&doc);
+    /* a syntax error before the limit is one */
+    ck_assert_int_eq(olp_load_within(&doc, "[x, [[1]]]", 10, 2, &err), OLP_LOAD_INVALID);
+    ck_assert_int_ne(json_error_code(&err), json_error_stack_overflow);
+    olp_doc_free(&doc);
+    /* and past jansson's limit, jansson's is the one */
+    ck_assert_int_eq(olp_load_within(&doc, "1", 1, (size_t)-1, &err), OL_OK);
+    olp_doc_free(&doc);
+}
+END_TEST
+
 /* Reals: bit for bit what strtod (jansson's) gives, fast path or not. */
 START_TEST(test_reals_bit_for_bit)
 {
@@ -577,6 +603,7 @@ Suite *load_suite(void)
     tcase_add_loop_test(tc, test_same_as_jansson, 0,
                         (int)(sizeof(texts) / sizeof(texts[0])));
     tcase_add_test(tc, test_depth_as_jansson);
+    tcase_add_test(tc, test_depth_within_a_limit);
     tcase_add_test(tc, test_reals_bit_for_bit);
     tcase_add_test(tc, test_reals_whatever_the_locale);
     tcase_add_test(tc, test_nul_after_a_token_is_rejected);
