@@ -291,7 +291,7 @@ static void regex_limit_event(run *r)
 
 /* Evaluate r->rule at value: its truth (rule_truth), and in *regex_limit
  * whether a regular expression passed a limit. -3 when the check failed. */
-static int evaluate_at(run *r, const json_t *value, int *regex_limit)
+static OLP_ALWAYS_INLINE int evaluate_at(run *r, const json_t *value, int *regex_limit)
 {
     int t;
 

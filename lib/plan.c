@@ -184,8 +184,8 @@ static int runs(const plan_walk *w, unsigned int runs_alone, unsigned int runs_m
     return ((w->visitor->merged ? runs_merged : runs_alone) & w->kind_bit) != 0;
 }
 
-static int visit_ends(plan_walk *w, const plan_end *ends, size_t n, const json_t *value,
-                      size_t depth)
+static OLP_ALWAYS_INLINE int visit_ends(plan_walk *w, const plan_end *ends, size_t n,
+                                        const json_t *value, size_t depth)
 {
     const olp_plan_visitor *v = w->visitor;
     size_t i;
