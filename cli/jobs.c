@@ -176,8 +176,11 @@ static void write_slot(cli_run *run, slot *s)
 }
 
 /* The writer: report slots in sequence order as they are DONE. Before it
- * waits it flushes what it wrote, so that a filter in a pipeline hands on
- * each result as soon as the ones before it are out. */
+ * waits for input (every slot read is written), it flushes what it wrote,
+ * so that a filter in a pipeline hands on each result as soon as the ones
+ * before it are out. While slots are still being checked it waits without
+ * flushing: their results come soon, and a write(2) per document cost more
+ * than a tenth of the CPU of a batch on two jobs. */
 static void *writer_main(void *arg)
 {
     struct cli_pool *p = arg;
@@ -190,7 +193,7 @@ static void *writer_main(void *arg)
         if (p->next_write == p->next_fill || s->state != SLOT_DONE) {
             if (p->next_write == p->next_fill && p->input_ended)
                 break;
-            if (unflushed) {
+            if (unflushed && p->next_write == p->next_fill) {
                 pthread_mutex_unlock(&p->lock);
                 fflush(stdout);
                 pthread_mutex_lock(&p->lock);
