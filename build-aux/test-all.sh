@@ -51,8 +51,13 @@ check() {
 # (tests/jobs-test.sh: GNU parallel --pipepart, the max RSS), pre-commit and
 # git (tests/precommit-test.sh runs the hook of .pre-commit-hooks.yaml as a
 # user's repository would), groff-base (tests/install-test.sh formats the
-# installed manual pages), valgrind (memcheck over the corpus and the suite).
-sh build-aux/deps.sh clang-format python3 parallel time pre-commit git groff-base valgrind
+# installed manual pages), valgrind (memcheck over the corpus and the suite),
+# locales-all (tests/check_load.c reads reals under a locale whose decimal
+# point is a comma; ORDERLINT_NEED_COMMA_LOCALE makes its absence a failure
+# here, where a plain `make check` only says it).
+sh build-aux/deps.sh clang-format python3 parallel time pre-commit git groff-base valgrind \
+    locales-all
+export ORDERLINT_NEED_COMMA_LOCALE=1
 ./autogen.sh
 
 build _build/werror --enable-werror
