@@ -2533,30 +2533,6 @@ static olp_value logic(const olp_expr *e, olp_eval *ev)
     return first_failure(a, b);
 }
 
-static olp_value eval_binary(const olp_expr *e, olp_eval *ev)
-{
-    olp_value a, b;
-
-    if (e->op == B_AND || e->op == B_OR)
-        return logic(e, ev);
-    a = evaluate(e->a, ev);
-    if (e->op == B_COALESCE)
-        return is_nothing(a) ? evaluate(e->b, ev) : a;
-    b = evaluate(e->b, ev);
-    switch ((bin_op)e->op) {
-    case B_EQ:
-    case B_NE:
-        return equality_value(equality(a, b, 0), e->op == B_NE);
-    case B_LT:
-    case B_LE:
-    case B_GT:
-    case B_GE:
-        return ordering((bin_op)e->op, a, b);
-    default:
-        return arithmetic((bin_op)e->op, a, b);
-    }
-}
-
 /* ======================================================================== */
 /* Walking paths                                                             */
 /* ======================================================================== */
@@ -3287,13 +3263,14 @@ int olp_expr_reads_payload(const olp_expr *e)
            olp_expr_reads_payload(e->b);
 }
 
+/* The nodes evaluator_of gives no evaluator of their own: a path of many
+ * values, -x, and the calls that are not of values (eval_call). Any other
+ * kind has one, which this forwards to. */
 static olp_value eval_node(const olp_expr *e, olp_eval *ev)
 {
     olp_value v;
 
     switch ((node_kind)e->kind) {
-    case N_LIT:
-        return e->value;
     case N_PATH:
         return eval_path(e, ev);
     case N_NEG:
@@ -3301,17 +3278,10 @@ static olp_value eval_node(const olp_expr *e, olp_eval *ev)
         if (v.type != OLP_V_INT)
             return is_failure(v) ? v : v_undef();
         return negate(v.u.i);
-    case N_NOT:
-        v = evaluate(e->a, ev);
-        if (v.type != OLP_V_BOOL)
-            return is_failure(v) ? v : v_undef();
-        return v_bool(!v.u.b);
-    case N_BIN:
-        return eval_binary(e, ev);
     case N_CALL:
         return eval_call(e, ev);
     default:
-        return eval_def(e->def, ev);
+        return evaluator_of(e)(e, ev);
     }
 }
 
@@ -3374,11 +3344,6 @@ static olp_value eval_arithmetic(const olp_expr *e, olp_eval *ev)
     olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
 
     return arithmetic((bin_op)e->op, a, b);
-}
-
-static olp_value eval_binary_node(const olp_expr *e, olp_eval *ev)
-{
-    return eval_binary(e, ev);
 }
 
 static olp_value eval_call_of_one(const olp_expr *e, olp_eval *ev)
@@ -3538,14 +3503,9 @@ static olp_value (*evaluator_of_binary(bin_op op))(const olp_expr *, olp_eval *)
     case B_GT:
     case B_GE:
         return eval_ordering;
-    case B_ADD:
-    case B_SUB:
-    case B_MUL:
-    case B_DIV:
-    case B_MOD:
+    default:
         return eval_arithmetic;
     }
-    return eval_binary_node;
 }
 
 /* The evaluator of a complete node. */
