@@ -59,6 +59,7 @@ typedef struct options {
     size_t memory_small; /* documents of the two memory runs */
     size_t memory_large;
     int jobs;          /* N of --jobs=N */
+    int emit;          /* --emit: write the corpus to stdout, and stop */
     int callgrind;     /* instruction counts instead of times */
     const char *phase; /* run one phase once (under callgrind) */
     const char *orderlint;
@@ -742,7 +743,9 @@ static void usage(FILE *f)
         "       bench_corpus --callgrind [--documents=N]\n"
         "       bench_corpus --phase=parse|load|check|json|check-valid|parse-json-valid\n"
         "                    [--documents=N]   (one phase, once: what --callgrind "
-        "runs)\n",
+        "runs)\n"
+        "       bench_corpus --emit [--documents=N]   (the corpus as NDJSON, on "
+        "stdout)\n",
         f);
 }
 
@@ -774,7 +777,11 @@ static const char *value_of(const char *name, int argc, char **argv, int *i)
 
 static options parse_options(int argc, char **argv)
 {
-    options o = {0, 5, 3, 100000, 1000000, 0, 0, NULL, "../cli/orderlint"};
+    options o = {.rounds = 5,
+                 .cli_runs = 3,
+                 .memory_small = 100000,
+                 .memory_large = 1000000,
+                 .orderlint = "../cli/orderlint"};
     size_t documents = 0;
     const char *v;
     int i, quick = 0;
@@ -794,6 +801,8 @@ static options parse_options(int argc, char **argv)
             quick = 1;
         else if (strcmp(argv[i], "--callgrind") == 0)
             o.callgrind = 1;
+        else if (strcmp(argv[i], "--emit") == 0)
+            o.emit = 1;
         else {
             usage(strcmp(argv[i], "--help") == 0 ? stdout : stderr);
             exit(strcmp(argv[i], "--help") == 0 ? 0 : 2);
@@ -819,6 +828,14 @@ static phase_id phase_named(const char *name)
         if (strcmp(phases[p].name, name) == 0)
             return (phase_id)p;
     bench_die("no phase is named %s", name);
+}
+
+/* --emit: the same documents for other tools (hyperfine, GNU parallel). */
+static void emit_corpus(const bench_corpus *c)
+{
+    if (fwrite(c->text.data, 1, c->text.len, stdout) != c->text.len ||
+        fflush(stdout) != 0)
+        bench_die("stdout: %s", strerror(errno));
 }
 
 static void print_corpus(const bench_corpus *c, const ol_ruleset *rs)
@@ -856,7 +873,9 @@ int main(int argc, char **argv)
     if (ol_ruleset_new(&rs, NULL, NULL) != OL_OK)
         bench_die("ol_ruleset_new failed");
     bench_corpus_build(&c, SEED, o.documents);
-    if (o.phase) {
+    if (o.emit) {
+        emit_corpus(&c);
+    } else if (o.phase) {
         run_phase(phase_named(o.phase), rs, &c);
     } else {
         print_corpus(&c, rs);
