@@ -37,8 +37,12 @@
 #include "cli.h"
 
 /* Slots per worker: enough that a worker finds the next document ready
- * while the writer is still reporting an earlier, slower one. */
-#define SLOTS_PER_JOB 8
+ * while the writer is still reporting an earlier, slower one, and that the
+ * reader and the writer, woken once per half and per quarter of the ring,
+ * wake rarely: on 2 cores, 8 slots a worker gave --jobs=2 1.28 times the
+ * speed of --jobs=1 before those batches, 1.51 with them, 1.66 with 16
+ * slots and 1.73 with 32. */
+#define SLOTS_PER_JOB 32
 
 /* Bytes of documents in the ring at most (one document is always let in,
  * whatever its size), and the largest buffer a slot keeps for the next. */
@@ -78,6 +82,12 @@ struct cli_pool {
     size_t next_fill, next_check, next_write;
     size_t in_flight; /* bytes of the documents in slots not FREE */
     int input_ended;
+    /* Who sleeps, and for what: a thread is woken only when it has a batch
+     * of work (see reader_may_go and writer_may_go), since each wake-up
+     * takes a core from a worker. */
+    int reader_waiting;
+    size_t reader_wants; /* the bytes of the document the reader holds */
+    int writer_waiting;
     pthread_t *workers;
     size_t nworkers;
     pthread_t writer;
@@ -131,6 +141,56 @@ static slot *slot_of(struct cli_pool *p, size_t seq)
     return &p->slots[seq % p->nslots];
 }
 
+/* The slots filled and not yet written. */
+static size_t occupied(const struct cli_pool *p) { return p->next_fill - p->next_write; }
+
+/* Whether the reader may fill the next slot: it is FREE, and the ring has
+ * room for len more bytes (one document is always let in). */
+static int room_for(struct cli_pool *p, size_t len)
+{
+    return slot_of(p, p->next_fill)->state == SLOT_FREE &&
+           (p->in_flight == 0 || p->in_flight + len <= IN_FLIGHT);
+}
+
+/* Whether to wake the waiting reader: once half the ring is free, so that it
+ * fills slots in a run instead of one each time the writer frees one. When
+ * documents are large the bytes hold it back instead; it goes once they
+ * allow, and at the latest when the ring is empty. */
+static int reader_may_go(struct cli_pool *p)
+{
+    return room_for(p, p->reader_wants) && occupied(p) <= p->nslots / 2;
+}
+
+/* The DONE slots in a row from the next to write, counted up to limit. */
+static size_t done_in_a_row(struct cli_pool *p, size_t limit)
+{
+    size_t n = 0;
+
+    while (n < limit && p->next_write + n < p->next_fill &&
+           slot_of(p, p->next_write + n)->state == SLOT_DONE)
+        n++;
+    return n;
+}
+
+/* Whether to wake the waiting writer: when a quarter of the ring is ready
+ * to write in a row, or when there is something to write and nothing left
+ * to check (the workers are about to wait: the input is slower than they
+ * are, and each result must go out as soon as those before it). The latter
+ * also keeps the ring moving whatever holds the reader back. */
+static int writer_may_go(struct cli_pool *p)
+{
+    size_t batch = p->nslots / 4 ? p->nslots / 4 : 1;
+    size_t ready = done_in_a_row(p, batch);
+
+    return ready == batch || (ready > 0 && p->next_check == p->next_fill);
+}
+
+static void wake_writer_if_due(struct cli_pool *p)
+{
+    if (p->writer_waiting && writer_may_go(p))
+        pthread_cond_signal(&p->to_write);
+}
+
 /* A worker: check READY slots, in sequence order, until the input ends. */
 static void *worker_main(void *arg)
 {
@@ -144,6 +204,7 @@ static void *worker_main(void *arg)
         if (p->next_check == p->next_fill) {
             if (p->input_ended)
                 break;
+            wake_writer_if_due(p); /* the results held back for a batch */
             pthread_cond_wait(&p->to_check, &p->lock);
             continue;
         }
@@ -159,7 +220,7 @@ static void *worker_main(void *arg)
         s->report = check_text(p->run, &s->in, s->text, s->len, &s->rc, &s->err);
         pthread_mutex_lock(&p->lock);
         s->state = SLOT_DONE;
-        pthread_cond_signal(&p->to_write);
+        wake_writer_if_due(p);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -200,7 +261,9 @@ static void *writer_main(void *arg)
                 unflushed = 0;
                 continue; /* the state may have changed meanwhile */
             }
+            p->writer_waiting = 1;
             pthread_cond_wait(&p->to_write, &p->lock);
+            p->writer_waiting = 0;
             continue;
         }
         pthread_mutex_unlock(&p->lock);
@@ -215,7 +278,8 @@ static void *writer_main(void *arg)
         p->in_flight -= s->is_message ? 0 : s->len;
         s->state = SLOT_FREE;
         p->next_write++;
-        pthread_cond_signal(&p->freed);
+        if (p->reader_waiting && reader_may_go(p))
+            pthread_cond_signal(&p->freed);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -225,11 +289,13 @@ static void *writer_main(void *arg)
  * the ring for len more bytes; with the lock held. */
 static slot *wait_for_free_slot(struct cli_pool *p, size_t len)
 {
-    slot *s = slot_of(p, p->next_fill);
-
-    while (s->state != SLOT_FREE || (p->in_flight > 0 && p->in_flight + len > IN_FLIGHT))
+    p->reader_wants = len;
+    while (!room_for(p, len)) {
+        p->reader_waiting = 1;
         pthread_cond_wait(&p->freed, &p->lock);
-    return s;
+        p->reader_waiting = 0;
+    }
+    return slot_of(p, p->next_fill);
 }
 
 /* Copy src into a slot's own growing string. Returns 0, or -1. */
@@ -309,7 +375,7 @@ static void message_to_pool(struct cli_pool *p, const char *msg)
     s->seq = p->next_fill;
     s->state = SLOT_DONE;
     p->next_fill++;
-    pthread_cond_signal(&p->to_write);
+    pthread_cond_signal(&p->to_write); /* rare: no batch to wait for */
     pthread_mutex_unlock(&p->lock);
 }
 
