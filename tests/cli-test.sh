@@ -300,6 +300,46 @@ status_is 1 "jsonl: read as NDJSON"
 stdout_matches "^crlf.jsonl:2:$line_col: error: " "jsonl: CRLF line ends"
 stderr_has "2 documents, 1 valid, 1 rejected" "jsonl: two documents"
 
+# NDJSON is read in blocks of 64 KiB: lines longer than a block, and line
+# ends ("\r\n" too) that fall anywhere in one, are read whole. Each document
+# is some 30,000 spaces (JSON's whitespace) and then a line of the fixtures.
+pad=$(printf '%30000s' '')
+{
+    for i in 1 2 3 4 5 6 7; do
+        printf '%s' "$pad" && cat good.line && printf '\r\n'
+        printf '%s' "$pad" && cat bad.line && printf '\n'
+    done
+} >blocks.ndjson
+run blocks.ndjson
+status_is 1 "ndjson blocks: rejected documents"
+stderr_has "14 documents, 7 valid, 7 rejected" "ndjson blocks: every line across the blocks"
+bad_lines=$(sed -n 's/^blocks\.ndjson:\([0-9]*\):[0-9]*: error: .*/\1/p' "$out" | tr '\n' ' ')
+if [ "$bad_lines" = "2 4 6 8 10 12 14 " ]; then
+    pass
+else
+    fail "ndjson blocks: the bad documents on lines $bad_lines, expected 2 4 6 ... 14"
+fi
+
+# A line far past --max-bytes is rejected unread, and the line after it is
+# still a document of its own.
+{
+    printf '%s%s%s%s' "$pad" "$pad" "$pad" "$pad" && cat good.line && echo
+    cat good.line && echo
+} >long.ndjson
+run --max-bytes=5000 long.ndjson
+status_is 1 "ndjson, a long line: rejected"
+stdout_matches '^long.ndjson:1:1: error: .*more than the limit of 5000.* \[doc\.too-large\]$' \
+    "ndjson, a long line: too large"
+stderr_has "2 documents, 1 valid, 1 rejected" "ndjson, a long line: the next line is read after it"
+
+# A read that fails is named, as any unreadable input (a directory as
+# standard input: open, but read(2) says EISDIR).
+cmd="orderlint --ndjson - <."
+rc=0
+"$ol" --ndjson - <. >"$out" 2>"$err" || rc=$?
+status_is 2 "ndjson, a read that fails: exit status 2"
+stderr_has "<stdin>: Is a directory" "ndjson, a read that fails: its cause"
+
 cp orders.ndjson orders.json
 run orders.json
 status_is 1 "without --ndjson a .json file is one document"
