@@ -202,9 +202,12 @@ static void *worker_main(void *arg)
         slot *s;
 
         if (p->next_check == p->next_fill) {
+            /* The results held back for a batch. Also on the way out: the
+             * last slot this worker passed may have been a message, after
+             * the last check of all. */
+            wake_writer_if_due(p);
             if (p->input_ended)
                 break;
-            wake_writer_if_due(p); /* the results held back for a batch */
             pthread_cond_wait(&p->to_check, &p->lock);
             continue;
         }
