@@ -172,6 +172,21 @@ void cli_jobs_finish(cli_run *run);
  * as another buffer (realloc-able, possibly NULL): the caller reuses or
  * frees what it gets back. */
 void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len);
+
+/* jsonalloc.c: jansson's allocator, a cache of small blocks per thread.
+ * Install it before the first jansson call; a thread that allocated with
+ * jansson calls cli_jsonalloc_thread_end before it ends, which gives the
+ * cache back to malloc (the blocks in use stay valid). cli_json_free frees
+ * what jansson returned to be freed (json_dumps), whichever allocator it
+ * has. */
+void cli_jsonalloc_install(void);
+/* What it installs: malloc and free for jansson (tests/check_jsonalloc.c). */
+void *cli_json_alloc(size_t size);
+void cli_json_release(void *p);
+#define CLI_JSONALLOC_CACHE_BYTES ((size_t)256 << 10) /* a thread's at most */
+void cli_jsonalloc_thread_end(void);
+size_t cli_jsonalloc_cached(void); /* bytes in the calling thread's cache */
+void cli_json_free(void *p);
 /* The reader's trouble ("FILE: No such file"), reported at its place among
  * the documents; the run will exit 2. */
 void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);

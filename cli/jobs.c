@@ -226,6 +226,7 @@ static void *worker_main(void *arg)
         wake_writer_if_due(p);
     }
     pthread_mutex_unlock(&p->lock);
+    cli_jsonalloc_thread_end();
     return NULL;
 }
 
@@ -285,6 +286,7 @@ static void *writer_main(void *arg)
             pthread_cond_signal(&p->freed);
     }
     pthread_mutex_unlock(&p->lock);
+    cli_jsonalloc_thread_end();
     return NULL;
 }
 

@@ -219,6 +219,7 @@ int main(int argc, char **argv)
     int status;
 
     give_back_large_blocks();
+    cli_jsonalloc_install();
     status = cli_parse_args(&o, argc, argv);
 
     if (status == CLI_CONTINUE)
@@ -226,5 +227,6 @@ int main(int argc, char **argv)
     if (flush_stdout() != 0)
         status = CLI_EXIT_TROUBLE;
     cli_options_free(&o);
+    cli_jsonalloc_thread_end();
     return status;
 }

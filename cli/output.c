@@ -294,7 +294,7 @@ static void print_json_line(cli_run *run, json_t *v)
         printf("%s\n", s);
     else
         cli_fail(run, "out of memory");
-    free(s);
+    cli_json_free(s);
     json_decref(v);
 }
 

@@ -76,7 +76,7 @@ static int print_json(json_t *v)
         return -1;
     }
     puts(s);
-    free(s);
+    cli_json_free(s);
     return 0;
 }
 

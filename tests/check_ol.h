@@ -15,5 +15,6 @@ Suite *engine_suite(void);
 Suite *report_suite(void);
 Suite *threads_suite(void);
 Suite *plan_suite(void);
+Suite *jsonalloc_suite(void);
 
 #endif /* CHECK_OL_H */

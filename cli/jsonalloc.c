@@ -1,0 +1,135 @@
+/*
+ * jsonalloc.c: the allocator the command line gives jansson.
+ *
+ * A checked document is a tree of a few hundred small blocks (objects,
+ * their hash tables, strings, numbers), made and freed by one checking
+ * thread. glibc's malloc keeps only seven freed blocks of a size in a
+ * thread's own cache; past that, every malloc and free of a tree goes to an
+ * arena, under its lock once the process has threads. Here each thread
+ * keeps the small blocks it frees, by size class, up to
+ * CLI_JSONALLOC_CACHE_BYTES, and
+ * takes them back first: no lock, no atomic operation, and the same blocks
+ * for the next document.
+ *
+ * The library is not involved: it allocates with malloc, and leaves
+ * jansson's allocator to the program (json_set_alloc_funcs is one setting
+ * for the whole process). A server that links liborderlint may do the same
+ * as this file, or not.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+#define GRAIN 16   /* the classes are 16, 32, ..., CLASSES * GRAIN bytes */
+#define CLASSES 32 /* larger blocks go straight to malloc and free */
+
+/* In front of every block: its class, or CLASSES for a large one. The union
+ * keeps the block after it aligned for any type, as malloc's are. */
+typedef union header {
+    size_t cls;
+    max_align_t align;
+} header;
+
+typedef struct free_block {
+    struct free_block *next;
+} free_block;
+
+typedef struct cache {
+    free_block *head[CLASSES];
+    size_t bytes; /* of the blocks in the lists, headers included */
+} cache;
+
+/* Each thread's own: the one state of this file, and never shared. */
+static _Thread_local cache thread_cache;
+
+static size_t class_bytes(size_t cls) { return sizeof(header) + (cls + 1) * GRAIN; }
+
+void *cli_json_alloc(size_t size)
+{
+    size_t cls = size ? (size - 1) / GRAIN : 0;
+    cache *c = &thread_cache;
+    header *h;
+
+    if (cls >= CLASSES) {
+        if (size > SIZE_MAX - sizeof(header))
+            return NULL;
+        h = malloc(sizeof(header) + size);
+        cls = CLASSES;
+    } else if (c->head[cls]) {
+        free_block *b = c->head[cls];
+
+        c->head[cls] = b->next;
+        c->bytes -= class_bytes(cls);
+        return b; /* its header still holds cls */
+    } else
+        h = malloc(class_bytes(cls));
+    if (!h)
+        return NULL;
+    h->cls = cls;
+    return h + 1;
+}
+
+void cli_json_release(void *p)
+{
+    cache *c = &thread_cache;
+    free_block *b = p;
+    header *h;
+
+    if (!p)
+        return;
+    h = (header *)p - 1;
+    if (h->cls >= CLASSES || c->bytes + class_bytes(h->cls) > CLI_JSONALLOC_CACHE_BYTES) {
+        free(h);
+        return;
+    }
+    b->next = c->head[h->cls];
+    c->head[h->cls] = b;
+    c->bytes += class_bytes(h->cls);
+}
+
+/* Under AddressSanitizer, jansson keeps malloc: a block kept for reuse
+ * would hide a use after free from it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define OL_KEEP_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OL_KEEP_MALLOC 1
+#endif
+#endif
+
+void cli_jsonalloc_install(void)
+{
+#ifndef OL_KEEP_MALLOC
+    json_set_alloc_funcs(cli_json_alloc, cli_json_release);
+#endif
+}
+
+void cli_jsonalloc_thread_end(void)
+{
+    cache *c = &thread_cache;
+    size_t i;
+
+    for (i = 0; i < CLASSES; i++) {
+        while (c->head[i]) {
+            free_block *b = c->head[i];
+
+            c->head[i] = b->next;
+            free((header *)b - 1);
+        }
+    }
+    c->bytes = 0;
+}
+
+size_t cli_jsonalloc_cached(void) { return thread_cache.bytes; }
+
+void cli_json_free(void *p)
+{
+    json_free_t release;
+
+    json_get_alloc_funcs(NULL, &release);
+    release(p);
+}
