@@ -173,6 +173,13 @@ void cli_jobs_finish(cli_run *run);
  * frees what it gets back. */
 void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len);
 
+/* jsonline.c: JSON text straight to a stream, as json_dumps writes it.
+ * cli_json_string writes s (NULL as ""), and a string that is not UTF-8
+ * (cli_utf8_valid says) with '?' for its non-ASCII bytes. */
+int cli_utf8_valid(const char *s);
+void cli_json_string(FILE *out, const char *s);
+void cli_json_int(FILE *out, json_int_t n);
+
 /* jsonalloc.c: jansson's allocator, a cache of small blocks per thread.
  * Install it before the first jansson call; a thread that allocated with
  * jansson calls cli_jsonalloc_thread_end before it ends, which gives the

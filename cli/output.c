@@ -7,7 +7,8 @@
  *   klarna  for each rejected document, the body Klarna would answer with
  *   sarif   one SARIF 2.1.0 log for the whole run, at its end (sarif.c)
  *
- * The JSON lines are built with jansson, so that escaping is jansson's.
+ * A document's JSON line is written as it goes, with jansson's escaping
+ * (jsonline.c); the summary is built with jansson.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, isatty */
 
@@ -186,103 +187,116 @@ static void print_text(const cli_doc *d, int color)
 
 /* ---- json ------------------------------------------------------------------- */
 
-/* A JSON string of s. jansson takes UTF-8 only: a file name (or, in theory,
- * a message) that is not UTF-8 has its non-ASCII bytes replaced by '?'. */
-static json_t *jstring(const char *s)
+/* "KEY": with the comma before it but for the first member. */
+static void put_key(const char *key, int first)
 {
-    json_t *v = json_string(s ? s : "");
-    char *copy, *p;
-
-    if (v || !s)
-        return v;
-    copy = strdup(s);
-    if (!copy)
-        return NULL;
-    for (p = copy; *p; p++) {
-        if ((unsigned char)*p >= 0x80)
-            *p = '?';
-    }
-    v = json_string(copy);
-    free(copy);
-    return v;
+    fputs(first ? "\"" : ",\"", stdout);
+    fputs(key, stdout);
+    fputs("\":", stdout);
 }
 
 /* A positive integer, or null for "not known" (0). */
-static json_t *jplace(int n) { return n > 0 ? json_integer(n) : json_null(); }
+static void put_place(int n)
+{
+    if (n > 0)
+        cli_json_int(stdout, n);
+    else
+        fputs("null", stdout);
+}
 
-/* Add an optional string member, left out when empty. */
-static int set_if_nonempty(json_t *obj, const char *key, const char *s)
+/* An optional string member, left out when empty. */
+static void put_if_nonempty(const char *key, const char *s)
 {
     if (!s || !*s)
-        return 0;
-    return json_object_set_new(obj, key, jstring(s));
+        return;
+    put_key(key, 0);
+    cli_json_string(stdout, s);
 }
 
-static json_t *finding_json(const ol_finding *f)
+static void put_finding(const ol_finding *f)
 {
-    json_t *o =
-        json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "rule", jstring(f->rule),
-                  "severity", ol_severity_name(f->severity), "pointer",
-                  jstring(f->pointer), "path", jstring(f->path), "line", jplace(f->line),
-                  "column", jplace(f->column), "message", jstring(f->message));
+    put_key("rule", 1);
+    cli_json_string(stdout, f->rule);
+    put_key("severity", 0);
+    cli_json_string(stdout, ol_severity_name(f->severity));
+    put_key("pointer", 0);
+    cli_json_string(stdout, f->pointer);
+    put_key("path", 0);
+    cli_json_string(stdout, f->path);
+    put_key("line", 0);
+    put_place(f->line);
+    put_key("column", 0);
+    put_place(f->column);
+    put_key("message", 0);
+    cli_json_string(stdout, f->message);
+    put_if_nonempty("klarna_message", f->klarna_message);
+    put_if_nonempty("hint", f->hint);
+}
 
-    if (o && (set_if_nonempty(o, "klarna_message", f->klarna_message) != 0 ||
-              set_if_nonempty(o, "hint", f->hint) != 0)) {
-        json_decref(o);
-        o = NULL;
+static void put_messages(const ol_report *r)
+{
+    size_t i, n = ol_report_message_count(r);
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            putchar(',');
+        cli_json_string(stdout, ol_report_message(r, i));
     }
-    return o;
 }
 
-/* The i-th item of a report's list, as JSON. */
-typedef json_t *(*item_fn)(const ol_report *r, size_t i);
-
-static json_t *finding_at(const ol_report *r, size_t i)
+static void put_findings(const ol_report *r)
 {
-    return finding_json(ol_report_get(r, i));
-}
+    size_t i, n = ol_report_count(r);
 
-static json_t *message_at(const ol_report *r, size_t i)
-{
-    return jstring(ol_report_message(r, i));
-}
-
-static json_t *array_of(const ol_report *r, size_t n, item_fn item)
-{
-    json_t *a = json_array();
-    size_t i;
-
-    for (i = 0; a && i < n; i++) {
-        if (json_array_append_new(a, item(r, i)) != 0) {
-            json_decref(a);
-            a = NULL;
-        }
+    for (i = 0; i < n; i++) {
+        fputs(i ? ",{" : "{", stdout);
+        put_finding(ol_report_get(r, i));
+        putchar('}');
     }
-    return a;
 }
 
-/* Past --max-findings, "findings_not_listed" says how many more there were
- * (the text format's note); absent when every finding is listed. */
-static json_t *document_json(const cli_doc *d)
+/* A document's line, written as it goes (jsonline.c): the members in the
+ * order of the contract. Past --max-findings, "findings_not_listed" says
+ * how many more there were (the text format's note); absent when every
+ * finding is listed. */
+static void print_document_json(const cli_doc *d)
 {
     const ol_report *r = d->report;
     int valid = ol_report_valid(r);
     size_t dropped = ol_report_dropped(r);
-    json_t *v = json_pack(
-        "{s:o, s:I, s:s, s:b, s:o, s:o, s:o, s:o}", "source", jstring(d->source),
-        "document", (json_int_t)d->number, "kind", ol_kind_name(d->kind), "valid", valid,
-        "error_code", valid ? json_null() : jstring(ol_report_error_code(r)),
-        "http_status", valid ? json_null() : json_integer(ol_report_http_status(r)),
-        "error_messages", array_of(r, ol_report_message_count(r), message_at), "findings",
-        array_of(r, ol_report_count(r), finding_at));
 
-    if (v && dropped > 0 &&
-        json_object_set_new(v, "findings_not_listed",
-                            json_integer((json_int_t)dropped))) {
-        json_decref(v);
-        return NULL;
+    putchar('{');
+    put_key("source", 1);
+    cli_json_string(stdout, d->source);
+    put_key("document", 0);
+    cli_json_int(stdout, (json_int_t)d->number);
+    put_key("kind", 0);
+    cli_json_string(stdout, ol_kind_name(d->kind));
+    put_key("valid", 0);
+    fputs(valid ? "true" : "false", stdout);
+    put_key("error_code", 0);
+    if (valid)
+        fputs("null", stdout);
+    else
+        cli_json_string(stdout, ol_report_error_code(r));
+    put_key("http_status", 0);
+    if (valid)
+        fputs("null", stdout);
+    else
+        cli_json_int(stdout, ol_report_http_status(r));
+    put_key("error_messages", 0);
+    putchar('[');
+    put_messages(r);
+    putchar(']');
+    put_key("findings", 0);
+    putchar('[');
+    put_findings(r);
+    putchar(']');
+    if (dropped > 0) {
+        put_key("findings_not_listed", 0);
+        cli_json_int(stdout, (json_int_t)dropped);
     }
-    return v;
+    fputs("}\n", stdout);
 }
 
 /* Print v on one line and release it. */
@@ -326,7 +340,7 @@ void cli_report_document(cli_run *run, const cli_doc *doc)
         print_text(doc, run->color);
         break;
     case CLI_FORMAT_JSON:
-        print_json_line(run, document_json(doc));
+        print_document_json(doc);
         break;
     case CLI_FORMAT_KLARNA:
         print_klarna(run, doc);

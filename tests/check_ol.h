@@ -16,5 +16,6 @@ Suite *report_suite(void);
 Suite *threads_suite(void);
 Suite *plan_suite(void);
 Suite *jsonalloc_suite(void);
+Suite *jsonline_suite(void);
 
 #endif /* CHECK_OL_H */

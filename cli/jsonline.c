@@ -1,0 +1,114 @@
+/*
+ * jsonline.c: JSON strings and numbers written straight to a stream, byte
+ * for byte as jansson's json_dumps writes them (JSON_COMPACT, no
+ * JSON_ENSURE_ASCII): '"' and '\\' escaped, the control characters as \b,
+ * \f, \n, \r, \t or \u00XX, everything else as it is. A document's line of
+ * the json format is written with these, without building a json_t and
+ * dumping it: that took a tenth of the command line's time, in the thread
+ * that writes every result in turn.
+ *
+ * jansson takes UTF-8 only; jstring() of output.c, before, replaced the
+ * non-ASCII bytes of a string that is not UTF-8 (a file name, say) with
+ * '?', and so does cli_json_string. tests/check_jsonline.c compares the two
+ * writers on every kind of string.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+
+/* The bytes of the UTF-8 sequence that starts with c, or 0 for a byte that
+ * cannot start one. */
+static size_t sequence_length(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2)
+        return 0; /* a continuation byte, or an overlong start */
+    if (c < 0xE0)
+        return 2;
+    if (c < 0xF0)
+        return 3;
+    if (c < 0xF5)
+        return 4;
+    return 0;
+}
+
+/* Whether the n bytes at s are one code point, in its shortest form, not a
+ * surrogate, at most U+10FFFF: what jansson accepts. */
+static int valid_sequence(const unsigned char *s, size_t n)
+{
+    static const unsigned long least[] = {0, 0, 0x80, 0x800, 0x10000};
+    unsigned long cp = s[0] & (0xFF >> (n + 1));
+    size_t i;
+
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    return cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+}
+
+int cli_utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    while (*s) {
+        size_t n = sequence_length(*s);
+
+        /* a NUL in a sequence is not a continuation byte: it ends it */
+        if (n == 0 || (n > 1 && !valid_sequence(s, n)))
+            return 0;
+        s += n;
+    }
+    return 1;
+}
+
+/* The escape of c, or NULL when c goes out as it is. */
+static const char *escape_of(unsigned char c, char spare[7])
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        if (c >= 0x20)
+            return NULL;
+        snprintf(spare, 7, "\\u%04X", c);
+        return spare;
+    }
+}
+
+void cli_json_string(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    int ascii_only = !cli_utf8_valid((const char *)s);
+    const unsigned char *run = s; /* the bytes not yet written */
+    char spare[7];
+
+    putc('"', out);
+    for (; *s; s++) {
+        const char *escape = escape_of(*s, spare);
+
+        if (!escape && !(ascii_only && *s >= 0x80))
+            continue;
+        fwrite(run, 1, (size_t)(s - run), out);
+        fputs(escape ? escape : "?", out);
+        run = s + 1;
+    }
+    fwrite(run, 1, (size_t)(s - run), out);
+    putc('"', out);
+}
+
+void cli_json_int(FILE *out, json_int_t n) { fprintf(out, "%" JSON_INTEGER_FORMAT, n); }
