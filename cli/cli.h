@@ -172,6 +172,9 @@ void cli_jobs_finish(cli_run *run);
  * as another buffer (realloc-able, possibly NULL): the caller reuses or
  * frees what it gets back. */
 void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len);
+/* The reader's trouble ("FILE: No such file"), reported at its place among
+ * the documents; the run will exit 2. */
+void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* jsonline.c: JSON text straight to a stream, as json_dumps writes it.
  * cli_json_string writes s (NULL as ""), and a string that is not UTF-8
@@ -194,9 +197,6 @@ void cli_json_release(void *p);
 void cli_jsonalloc_thread_end(void);
 size_t cli_jsonalloc_cached(void); /* bytes in the calling thread's cache */
 void cli_json_free(void *p);
-/* The reader's trouble ("FILE: No such file"), reported at its place among
- * the documents; the run will exit 2. */
-void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* progress.c */
 void cli_progress_start(cli_run *run, double total_bytes);

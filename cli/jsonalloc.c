@@ -7,9 +7,8 @@
  * thread's own cache; past that, every malloc and free of a tree goes to an
  * arena, under its lock once the process has threads. Here each thread
  * keeps the small blocks it frees, by size class, up to
- * CLI_JSONALLOC_CACHE_BYTES, and
- * takes them back first: no lock, no atomic operation, and the same blocks
- * for the next document.
+ * CLI_JSONALLOC_CACHE_BYTES, and takes them back first: no lock, no atomic
+ * operation, and the same blocks for the next document.
  *
  * The library is not involved: it allocates with malloc, and leaves
  * jansson's allocator to the program (json_set_alloc_funcs is one setting

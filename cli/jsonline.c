@@ -4,8 +4,8 @@
  * JSON_ENSURE_ASCII): '"' and '\\' escaped, the control characters as \b,
  * \f, \n, \r, \t or \u00XX, everything else as it is. A document's line of
  * the json format is written with these, without building a json_t and
- * dumping it: that took a tenth of the command line's time, in the thread
- * that writes every result in turn.
+ * dumping it: that was about 6% of the command line's instructions, in the
+ * thread that writes every result in turn.
  *
  * jansson takes UTF-8 only; jstring() of output.c, before, replaced the
  * non-ASCII bytes of a string that is not UTF-8 (a file name, say) with

@@ -10,7 +10,7 @@
  * A document's JSON line is written as it goes, with jansson's escaping
  * (jsonline.c); the summary is built with jansson.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup, isatty */
+#define _POSIX_C_SOURCE 200809L /* isatty */
 
 #include <stdarg.h>
 #include <stdio.h>
