@@ -84,6 +84,35 @@ bench_child bench_run(char *const argv[], const char *stdin_path, const char *st
     return wait_child(pid, started);
 }
 
+bench_child bench_run_all(char *const *const argvs[], size_t n)
+{
+    int in_fd = open_or_die("/dev/null", O_RDONLY);
+    int out_fd = open_or_die("/dev/null", O_WRONLY);
+    pid_t pids[BENCH_MAX_AT_ONCE];
+    bench_child all = {0, 0.0, 0.0, 0}, c;
+    double started;
+    size_t i;
+
+    if (n > BENCH_MAX_AT_ONCE)
+        bench_die("%zu commands at once: at most %d", n, BENCH_MAX_AT_ONCE);
+    started = bench_wall_now();
+    for (i = 0; i < n; i++)
+        pids[i] = start_child(argvs[i], in_fd, out_fd);
+    close(in_fd);
+    close(out_fd);
+    for (i = 0; i < n; i++) {
+        c = wait_child(pids[i], started);
+        if (c.seconds > all.seconds)
+            all.seconds = c.seconds;
+        all.cpu_seconds += c.cpu_seconds;
+        if (c.max_rss_bytes > all.max_rss_bytes)
+            all.max_rss_bytes = c.max_rss_bytes;
+        if (all.status == 0)
+            all.status = c.status;
+    }
+    return all;
+}
+
 /* All of text to fd; 0 when the reader has gone. */
 static int write_all(int fd, const char *text, size_t len)
 {

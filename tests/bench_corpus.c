@@ -15,7 +15,9 @@
  *     documents: the text path with its loader against the text path as
  *     it was (jansson's parse, then the rules);
  *   - the command line, `--jobs=N` against `--jobs=1` on an NDJSON file of
- *     the corpus;
+ *     the corpus, and against N processes of `--jobs=1` side by side on an
+ *     Nth of it each: what the machine gives to N checks that share
+ *     nothing, the most the threads can reach;
  *   - the command line's peak resident memory for 100k and 1M documents of
  *     NDJSON on its standard input.
  *
@@ -460,11 +462,25 @@ static void print_rounds(const rounds *t)
 
 static char temp_dir[PATH_MAX];
 static char ndjson_path[PATH_MAX + 32];
+/* The corpus in BENCH_MAX_AT_ONCE parts, for the processes side by side. */
+static char part_path[BENCH_MAX_AT_ONCE][PATH_MAX + 32];
+
+static void remove_parts(void)
+{
+    size_t i;
+
+    for (i = 0; i < BENCH_MAX_AT_ONCE; i++)
+        if (part_path[i][0]) {
+            unlink(part_path[i]);
+            part_path[i][0] = '\0';
+        }
+}
 
 static void remove_temp(void)
 {
     if (ndjson_path[0])
         unlink(ndjson_path);
+    remove_parts();
     if (temp_dir[0])
         rmdir(temp_dir);
 }
@@ -492,6 +508,22 @@ static const char *write_ndjson(const bench_corpus *c)
     if (!f || fwrite(c->text.data, 1, c->text.len, f) != c->text.len || fclose(f) != 0)
         bench_die("%s: %s", ndjson_path, strerror(errno));
     return ndjson_path;
+}
+
+/* Documents [first, end) of the corpus to a file of the temp directory. */
+static const char *write_part(const bench_corpus *c, size_t part, size_t first,
+                              size_t end)
+{
+    char *path = part_path[part];
+    size_t from = first < c->count ? c->start[first] : c->text.len;
+    size_t to = end < c->count ? c->start[end] : c->text.len;
+    FILE *f;
+
+    snprintf(path, sizeof part_path[part], "%s/part-%zu.ndjson", make_temp_dir(), part);
+    f = fopen(path, "wb");
+    if (!f || fwrite(c->text.data + from, 1, to - from, f) != to - from || fclose(f) != 0)
+        bench_die("%s: %s", path, strerror(errno));
+    return path;
 }
 
 /* The command line's exit status is 0 or 1 (documents rejected), never 2. */
@@ -531,34 +563,91 @@ static void print_cli_run(const char *what, const bench_child *best, size_t coun
            best->cpu_seconds / (double)count * 1e6);
 }
 
-/* --jobs=1 and --jobs=N in turn (ABAB), each cli_runs times. */
+/* The yardstick of --jobs=N: N processes of --jobs=1 at once, each on an
+ * Nth of the corpus. They share nothing but the machine, so their speed-up
+ * over one process is what these cores give to N independent checks (a
+ * virtual machine's cores, shared caches and memory all take their part);
+ * the threads of --jobs=N can at best match it. */
+typedef struct side_by_side {
+    char jobs_arg[16];
+    char *argv[BENCH_MAX_AT_ONCE][5];
+    char *const *argvs[BENCH_MAX_AT_ONCE];
+    size_t n;
+} side_by_side;
+
+static void side_by_side_init(side_by_side *s, const options *o, const bench_corpus *c)
+{
+    size_t i;
+
+    s->n = o->jobs < BENCH_MAX_AT_ONCE ? (size_t)o->jobs : BENCH_MAX_AT_ONCE;
+    snprintf(s->jobs_arg, sizeof s->jobs_arg, "--jobs=1");
+    for (i = 0; i < s->n; i++) {
+        s->argv[i][0] = (char *)o->orderlint;
+        s->argv[i][1] = "--format=json";
+        s->argv[i][2] = s->jobs_arg;
+        s->argv[i][3] =
+            (char *)write_part(c, i, c->count * i / s->n, c->count * (i + 1) / s->n);
+        s->argv[i][4] = NULL;
+        s->argvs[i] = s->argv[i];
+    }
+}
+
+static bench_child run_side_by_side(const options *o, const side_by_side *s)
+{
+    bench_child ch = bench_run_all(s->argvs, s->n);
+
+    require_ran(&ch, o->orderlint);
+    return ch;
+}
+
+/* --jobs=1, --jobs=N and N processes side by side in turn (ABCABC), each
+ * cli_runs times. */
 static void print_jobs(const options *o, const bench_corpus *c)
 {
     const char *path = write_ndjson(c);
-    bench_child one[MAX_CLI_RUNS], many[MAX_CLI_RUNS], best_one, best_many;
-    double each[MAX_CLI_RUNS], speed_up;
-    char many_name[32];
+    bench_child one[MAX_CLI_RUNS], many[MAX_CLI_RUNS], apart[MAX_CLI_RUNS];
+    bench_child best_one, best_many, best_apart;
+    double each[MAX_CLI_RUNS], each_apart[MAX_CLI_RUNS], each_of_apart[MAX_CLI_RUNS];
+    double speed_up, apart_speed_up;
+    char many_name[32], apart_name[32];
+    side_by_side sbs;
     size_t r;
 
     printf("command line, %s --format=json on the corpus as NDJSON, best of %zu "
            "(wall time):\n",
            o->orderlint, o->cli_runs);
     print_load("before");
+    side_by_side_init(&sbs, o, c);
     for (r = 0; r < o->cli_runs; r++) {
         one[r] = run_cli_file(o, 1, path);
         many[r] = run_cli_file(o, o->jobs, path);
+        apart[r] = run_side_by_side(o, &sbs);
         each[r] = one[r].seconds / many[r].seconds;
+        each_apart[r] = one[r].seconds / apart[r].seconds;
+        each_of_apart[r] = apart[r].seconds / many[r].seconds;
     }
     unlink(path);
+    remove_parts();
     best_one = fastest(one, o->cli_runs);
     best_many = fastest(many, o->cli_runs);
+    best_apart = fastest(apart, o->cli_runs);
     speed_up = best_one.seconds / best_many.seconds;
+    apart_speed_up = best_one.seconds / best_apart.seconds;
     snprintf(many_name, sizeof many_name, "--jobs=%d", o->jobs);
+    snprintf(apart_name, sizeof apart_name, "%zu apart", sbs.n);
     print_cli_run("--jobs=1", &best_one, c->count);
     print_cli_run(many_name, &best_many, c->count);
+    print_cli_run(apart_name, &best_apart, c->count);
+    printf("  (%s: %zu processes of --jobs=1 at once, each on 1/%zu of the corpus)\n",
+           apart_name, sbs.n, sbs.n);
     printf("  %-38s %6.3f (median of pairs %.3f)   target >= 1.8: %s\n",
            "speed-up of --jobs=N over --jobs=1", speed_up, median(each, o->cli_runs),
            verdict_word(speed_up >= 1.8));
+    printf("  %-38s %6.3f (median of pairs %.3f)\n", "speed-up of N apart over --jobs=1",
+           apart_speed_up, median(each_apart, o->cli_runs));
+    /* 1.0: the threads lose nothing against processes that share nothing */
+    printf("  %-38s %6.3f (median of pairs %.3f)\n", "--jobs=N against N apart",
+           best_apart.seconds / best_many.seconds, median(each_of_apart, o->cli_runs));
     /* what the threads add, which a busy machine does not hide as it hides
      * the speed-up: on N idle cores the speed-up is at most N / this */
     printf("  %-38s %6.3f (CPU time of the fastest runs)\n", "CPU of --jobs=N / --jobs=1",

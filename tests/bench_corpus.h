@@ -76,6 +76,15 @@ bench_child bench_run(char *const argv[], const char *stdin_path,
                       const char *stdout_path);
 
 /*
+ * Run n commands at once, argvs[i] for each, standard input and output
+ * /dev/null, and wait for all: seconds is the wall time until the last one
+ * ended, cpu_seconds their sum, max_rss_bytes the largest, status the first
+ * that is not 0 (or 0).
+ */
+bench_child bench_run_all(char *const *const argvs[], size_t n);
+#define BENCH_MAX_AT_ONCE 64
+
+/*
  * Run argv[0] with documents 0 to count - 1 of the seed's sequence written
  * to its standard input as NDJSON (generated as they are written, so that no
  * file of that size is made), standard output to /dev/null.
