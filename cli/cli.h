@@ -172,6 +172,10 @@ void cli_jobs_finish(cli_run *run);
  * as another buffer (realloc-able, possibly NULL): the caller reuses or
  * frees what it gets back. */
 void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len);
+/* Check the document text[0..len), which the caller may reuse once this
+ * returns: with one job it is checked in place, with threads copied into a
+ * slot of the ring. */
+void cli_submit_text(cli_run *run, const cli_doc_in *in, const char *text, size_t len);
 /* The reader's trouble ("FILE: No such file"), reported at its place among
  * the documents; the run will exit 2. */
 void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);

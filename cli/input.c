@@ -113,11 +113,15 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
-/* NDJSON is read in blocks straight from the file descriptor, and each
- * line found in a block with memchr and copied out once. A read(2) returns
- * what a pipe holds, so a line is checked as soon as it has come, and no
- * stdio buffer sits before the block: per byte through getc, reading a
- * line cost about a twentieth of its check. */
+/* NDJSON is read in blocks straight from the file descriptor, each line
+ * found in its block with memchr and checked where it lies: with one job a
+ * line's bytes are never copied (with more, once, into the ring). A line
+ * the block ends in the middle of is moved to the block's front and the
+ * rest read after it. Only a line longer than a block, or than the size
+ * limit, is gathered into a buffer of its own. A read(2) returns what a
+ * pipe holds, so a line is checked as soon as it has come, and no stdio
+ * buffer sits before the block: per byte through getc, reading a line cost
+ * about a twentieth of its check. */
 #define READ_BLOCK 65536
 
 typedef struct line_reader {
@@ -128,21 +132,26 @@ typedef struct line_reader {
     int error; /* the errno of a failed read, or 0 */
 } line_reader;
 
-/* Read the next block. Returns 0, or -1 at the end or on an error. */
+/* Move what is left of the block to its front and read after it; the
+ * block must not be full. Returns 0, or -1 at the end or on an error. */
 static int fill_block(line_reader *r)
 {
+    size_t left = r->end - r->start;
     ssize_t got;
 
+    if (left > 0 && r->start > 0)
+        memmove(r->block, r->block + r->start, left);
+    r->start = 0;
+    r->end = left;
     do
-        got = read(r->fd, r->block, READ_BLOCK);
+        got = read(r->fd, r->block + left, READ_BLOCK - left);
     while (got < 0 && errno == EINTR);
     if (got <= 0) {
         r->at_end = 1;
         r->error = got < 0 ? errno : 0;
         return -1;
     }
-    r->start = 0;
-    r->end = (size_t)got;
+    r->end += (size_t)got;
     return 0;
 }
 
@@ -164,12 +173,10 @@ static int keep_part(char **buf, size_t *cap, size_t *len, size_t keep, const ch
     return 0;
 }
 
-/* Read one line, to its '\n' or the end, keeping its first keep bytes in
- * *buf (grown as needed); *len is what was kept, *consumed what was read.
- * A line may hold NUL bytes. Returns 0, -1 at the end (or on a read error:
- * see r->error), -2 when out of memory. */
-static int read_line(line_reader *r, char **buf, size_t *cap, size_t keep, size_t *len,
-                     size_t *consumed)
+/* A line read into *buf a block at a time, keeping its first keep bytes
+ * (see read_line). Returns 0, or -2 when out of memory. */
+static int gather_line(line_reader *r, char **buf, size_t *cap, size_t keep, size_t *len,
+                       size_t *consumed)
 {
     *len = *consumed = 0;
     while (r->start < r->end || (!r->at_end && fill_block(r) == 0)) {
@@ -182,9 +189,40 @@ static int read_line(line_reader *r, char **buf, size_t *cap, size_t keep, size_
         *consumed += n;
         r->start += n;
         if (nl)
-            return 0;
+            break;
     }
-    return *consumed ? 0 : -1;
+    return 0;
+}
+
+/* Read one line, to its '\n' or the end: *text is its first *len bytes,
+ * at most keep, and *consumed what was read. *text points into the block
+ * or into *buf (grown as needed), and stays valid until the next call. A
+ * line may hold NUL bytes. Returns 0, -1 at the end (or on a read error:
+ * see r->error), -2 when out of memory. */
+static int read_line(line_reader *r, char **buf, size_t *cap, size_t keep,
+                     const char **text, size_t *len, size_t *consumed)
+{
+    int rc;
+
+    for (;;) {
+        const char *from = r->block + r->start;
+        size_t left = r->end - r->start;
+        const char *nl = memchr(from, '\n', left);
+        size_t n = nl ? (size_t)(nl - from) + 1 : left;
+
+        if ((nl || r->at_end) && n <= keep) {
+            *text = from;
+            *len = *consumed = n;
+            r->start += n;
+            return n > 0 ? 0 : -1;
+        }
+        if (nl || r->at_end || left == READ_BLOCK)
+            break; /* past the limit, or longer than a block */
+        fill_block(r);
+    }
+    rc = gather_line(r, buf, cap, keep, len, consumed);
+    *text = *buf;
+    return rc;
 }
 
 /* One document per line; "\r\n" ends a line too. The input is streamed:
@@ -195,28 +233,30 @@ static int read_line(line_reader *r, char **buf, size_t *cap, size_t keep, size_
 static void check_ndjson(cli_run *run, FILE *f, const char *source, int interactive)
 {
     char *buf = NULL;
+    const char *text;
     size_t cap = 0, line = 0;
     cli_doc_in in = {source, 0, 0, kind_of(run, source), 0};
     size_t keep = kept_bytes(run), n, consumed;
     line_reader r = {fileno(f), malloc(READ_BLOCK), 0, 0, 0, 0};
     int got = -2;
 
-    while (r.block && (got = read_line(&r, &buf, &cap, keep, &n, &consumed)) == 0) {
+    while (r.block &&
+           (got = read_line(&r, &buf, &cap, keep, &text, &n, &consumed)) == 0) {
         /* A line cut at the limit is past it, whatever its first bytes:
          * never a blank line, however many spaces it starts with. */
         int cut = consumed > n;
 
         line++;
         in.bytes += consumed;
-        if (n > 0 && buf[n - 1] == '\n')
+        if (n > 0 && text[n - 1] == '\n')
             n--;
-        if (n > 0 && buf[n - 1] == '\r')
+        if (n > 0 && text[n - 1] == '\r')
             n--;
-        if (!cut && is_blank(buf, n))
+        if (!cut && is_blank(text, n))
             continue;
         in.number++;
         in.first_line = line;
-        cli_submit(run, &in, &buf, &cap, n);
+        cli_submit_text(run, &in, text, n);
         in.bytes = 0;
         if (interactive && !run->pool)
             fflush(stdout);

@@ -17,10 +17,12 @@
  * troubles (an unreadable file) go through the ring too, as message slots,
  * so that they are reported at their place among the results.
  *
- * The slots keep their buffers: the reader hands over the buffer it read a
- * document into and takes back the slot's previous one, so that once the
- * ring is warm a document costs no allocation here, and its bytes are never
- * copied (its source name is, into the slot's own string). Memory stays
+ * The slots keep their buffers, so that once the ring is warm a document
+ * costs no allocation here. A whole file is handed over: the reader gives
+ * the buffer it read the file into and takes back the slot's previous one,
+ * and the bytes are not copied. An NDJSON line is copied once, from the
+ * read block into the slot's buffer, because the block is read over again
+ * before the line is checked (its source name is copied too). Memory stays
  * bounded whatever the documents: the reader waits while the documents in
  * the ring add up to more than IN_FLIGHT bytes, and a buffer of more than
  * KEEP_BUFFER bytes is given back once its document is reported, so that a
@@ -303,11 +305,9 @@ static slot *wait_for_free_slot(struct cli_pool *p, size_t len)
     return slot_of(p, p->next_fill);
 }
 
-/* Copy src into a slot's own growing string. Returns 0, or -1. */
-static int copy_into(char **dst, size_t *cap, const char *src)
+/* Copy n bytes at src into a slot's own growing buffer. Returns 0, or -1. */
+static int copy_bytes(char **dst, size_t *cap, const char *src, size_t n)
 {
-    size_t n = strlen(src) + 1;
-
     if (n > *cap) {
         char *p = realloc(*dst, n);
 
@@ -316,8 +316,14 @@ static int copy_into(char **dst, size_t *cap, const char *src)
         *dst = p;
         *cap = n;
     }
-    memcpy(*dst, src, n);
+    if (n > 0)
+        memcpy(*dst, src, n);
     return 0;
+}
+
+static int copy_into(char **dst, size_t *cap, const char *src)
+{
+    return copy_bytes(dst, cap, src, strlen(src) + 1);
 }
 
 static void swap_buffer(slot *s, char **buf, size_t *cap)
@@ -331,8 +337,9 @@ static void swap_buffer(slot *s, char **buf, size_t *cap)
     *cap = c;
 }
 
-static void submit_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
-                           size_t *cap, size_t len)
+/* Wait for a FREE slot for a document of len bytes and give it the
+ * document's source name. NULL when even that cannot be stored. */
+static slot *take_slot_for(struct cli_pool *p, const cli_doc_in *in, size_t len)
 {
     slot *s;
 
@@ -342,9 +349,14 @@ static void submit_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
     /* A FREE slot is the reader's alone until it is marked READY. */
     if (copy_into(&s->source, &s->source_cap, in->source) != 0) {
         cli_input_fail(p->run, "out of memory");
-        return;
+        return NULL;
     }
-    swap_buffer(s, buf, cap);
+    return s;
+}
+
+/* The slot holds its document's bytes: hand it to the workers. */
+static void mark_ready(struct cli_pool *p, slot *s, const cli_doc_in *in, size_t len)
+{
     s->len = len;
     s->in = *in;
     s->in.source = s->source;
@@ -356,6 +368,31 @@ static void submit_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
     p->next_fill++;
     pthread_cond_signal(&p->to_check);
     pthread_mutex_unlock(&p->lock);
+}
+
+static void hand_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
+                         size_t *cap, size_t len)
+{
+    slot *s = take_slot_for(p, in, len);
+
+    if (!s)
+        return;
+    swap_buffer(s, buf, cap);
+    mark_ready(p, s, in, len);
+}
+
+static void copy_to_pool(struct cli_pool *p, const cli_doc_in *in, const char *text,
+                         size_t len)
+{
+    slot *s = take_slot_for(p, in, len);
+
+    if (!s)
+        return;
+    if (copy_bytes(&s->text, &s->cap, text, len) != 0) {
+        cli_input_fail(p->run, "%s: out of memory", in->source);
+        return;
+    }
+    mark_ready(p, s, in, len);
 }
 
 /* A message slot goes straight to DONE: no worker touches it. When even
@@ -386,18 +423,32 @@ static void message_to_pool(struct cli_pool *p, const char *msg)
 
 /* ---- the interface of cli.h --------------------------------------------------- */
 
-void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len)
+/* With one job, the document is checked and reported from the caller's
+ * bytes: nothing is copied. */
+static void check_here(cli_run *run, const cli_doc_in *in, const char *text, size_t len)
 {
     ol_error_t err = OL_ERROR_INIT;
     ol_report *report;
     int rc;
 
-    if (run->pool) {
-        submit_to_pool(run->pool, in, buf, cap, len);
-        return;
-    }
-    report = check_text(run, in, *buf, len, &rc, &err);
-    report_result(run, in, *buf, len, rc, &err, report);
+    report = check_text(run, in, text, len, &rc, &err);
+    report_result(run, in, text, len, rc, &err, report);
+}
+
+void cli_submit(cli_run *run, const cli_doc_in *in, char **buf, size_t *cap, size_t len)
+{
+    if (run->pool)
+        hand_to_pool(run->pool, in, buf, cap, len);
+    else
+        check_here(run, in, *buf, len);
+}
+
+void cli_submit_text(cli_run *run, const cli_doc_in *in, const char *text, size_t len)
+{
+    if (run->pool)
+        copy_to_pool(run->pool, in, text, len);
+    else
+        check_here(run, in, text, len);
 }
 
 void cli_input_fail(cli_run *run, const char *fmt, ...)

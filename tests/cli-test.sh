@@ -320,6 +320,28 @@ else
     fail "ndjson blocks: the bad documents on lines $bad_lines, expected 2 4 6 ... 14"
 fi
 
+# A line longer than a block is gathered into a buffer of its own; the
+# lines around it, and a last line without a '\n', are checked where they
+# lie in the block (with two jobs, copied from it into the ring).
+{
+    cat good.line && echo
+    printf '%s%s%s' "$pad" "$pad" "$pad" && cat bad.line && echo
+    cat bad.line && echo
+    cat good.line
+} >huge.ndjson
+for jobs in 1 2; do
+    run --jobs=$jobs huge.ndjson
+    status_is 1 "ndjson, a line longer than a block, $jobs job(s): rejected documents"
+    stderr_has "4 documents, 2 valid, 2 rejected" \
+        "ndjson, a line longer than a block, $jobs job(s): every line"
+    bad_lines=$(sed -n 's/^huge\.ndjson:\([0-9]*\):[0-9]*: error: .*/\1/p' "$out" | tr '\n' ' ')
+    if [ "$bad_lines" = "2 3 " ]; then
+        pass
+    else
+        fail "ndjson, a line longer than a block, $jobs job(s): bad lines $bad_lines, expected 2 3"
+    fi
+done
+
 # A line far past --max-bytes is rejected unread, and the line after it is
 # still a document of its own.
 {
