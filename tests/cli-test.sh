@@ -300,10 +300,11 @@ status_is 1 "jsonl: read as NDJSON"
 stdout_matches "^crlf.jsonl:2:$line_col: error: " "jsonl: CRLF line ends"
 stderr_has "2 documents, 1 valid, 1 rejected" "jsonl: two documents"
 
-# NDJSON is read in blocks of 64 KiB: lines longer than a block, and line
-# ends ("\r\n" too) that fall anywhere in one, are read whole. Each document
-# is some 30,000 spaces (JSON's whitespace) and then a line of the fixtures.
-pad=$(printf '%30000s' '')
+# NDJSON is read in blocks of 16 KiB (cli/input.c): a line the block ends
+# in, and line ends ("\r\n" too) that fall anywhere in one, are read whole.
+# Each document is some 7,000 spaces (JSON's whitespace) and then a line of
+# the fixtures, so that the 14 lines end at many places of 7 blocks.
+pad=$(printf '%7000s' '')
 {
     for i in 1 2 3 4 5 6 7; do
         printf '%s' "$pad" && cat good.line && printf '\r\n'
@@ -325,7 +326,7 @@ fi
 # lie in the block (with two jobs, copied from it into the ring).
 {
     cat good.line && echo
-    printf '%s%s%s' "$pad" "$pad" "$pad" && cat bad.line && echo
+    printf '%90000s' '' && cat bad.line && echo
     cat bad.line && echo
     cat good.line
 } >huge.ndjson
@@ -339,6 +340,50 @@ for jobs in 1 2; do
         pass
     else
         fail "ndjson, a line longer than a block, $jobs job(s): bad lines $bad_lines, expected 2 3"
+    fi
+done
+
+# Lines whose ends fall on a block's edge: a '\n' that is a block's last
+# byte (16384), one before it, a line one byte longer than a block and
+# one whose "\r\n" straddles an edge. padded LEN FILE END: FILE's line, led
+# by spaces to LEN bytes with END ('\n' or '\r\n').
+padded() {
+    printf '%*s' $(($1 - $(wc -c <"$2") - $(printf "$3" | wc -c))) '' &&
+        cat "$2" && printf "$3"
+}
+{
+    padded 16384 good.line '\n'
+    padded 16383 bad.line '\n'
+    padded 16385 good.line '\r\n'
+    padded 16386 bad.line '\n'
+    padded 16384 good.line '\r\n'
+} >edges.ndjson
+for jobs in 1 2; do
+    run --jobs=$jobs edges.ndjson
+    stderr_has "5 documents, 3 valid, 2 rejected" "ndjson, lines on a block's edges, $jobs job(s)"
+    bad_lines=$(sed -n 's/^edges\.ndjson:\([0-9]*\):[0-9]*: error: .*/\1/p' "$out" | tr '\n' ' ')
+    if [ "$bad_lines" = "2 4 " ]; then
+        pass
+    else
+        fail "ndjson, lines on a block's edges, $jobs job(s): bad lines $bad_lines, expected 2 4"
+    fi
+done
+
+# Lines of about --max-bytes: the reader keeps a few bytes past the limit,
+# so that a line of N + 1 to N + 7 bytes is too large, whether it is read
+# in place (N = 3000) or gathered (N = 20000, more than a block).
+for max in 3000 20000; do
+    for len in $((max - 1)) $max $((max + 1)) $((max + 5)) $((max + 6)) $((max + 7)); do
+        padded $((len + 1)) good.line '\n'
+    done >limit.ndjson
+    run --max-bytes=$max limit.ndjson
+    stderr_has "6 documents, 2 valid, 4 rejected" "ndjson, lines of about --max-bytes=$max"
+    large=$(sed -n 's/^limit\.ndjson:\([0-9]*\):1: error: .*\[doc\.too-large\]$/\1/p' "$out" |
+        tr '\n' ' ')
+    if [ "$large" = "3 4 5 6 " ]; then
+        pass
+    else
+        fail "ndjson, --max-bytes=$max: too large on lines $large, expected 3 4 5 6"
     fi
 done
 
