@@ -46,7 +46,7 @@ typedef struct run {
     olp_step *steps; /* their locations */
     size_t nsteps, csteps;
     /* Last: run_init clears what is above it, and the cache clears itself
-     * (a bitmap, not its 32 KB). */
+     * (a bitmap, not its 16 KB). */
     olp_member_cache members;
 } run;
 

@@ -92,27 +92,42 @@ typedef enum fn_id {
 } fn_id;
 
 struct olp_expr {
-    unsigned char kind;     /* node_kind */
-    unsigned char op;       /* bin_op or fn_id */
-    unsigned char parens;   /* written in parentheses (comparisons do not chain) */
-    unsigned char multi;    /* N_PATH: selects a list */
-    unsigned char context;  /* context(): the member read (context_member) */
-    int height;             /* levels of evaluation below and including this node */
-    size_t pos;             /* file offset, for errors */
-    olp_value value;        /* N_LIT: owns its storage */
-    const olp_path *path;   /* N_PATH, and the path of has/count/sum/all/any */
-    olp_path *own_path;     /* path, when this node owns it (not a def's) */
-    olp_expr *a, *b;        /* operands, value arguments */
-    const olx_table *table; /* lookup(), in(x, TABLE), iin(x, TABLE) */
-    char *table_name;       /* its name, until olx_link finds it */
-    size_t table_pos;       /* file offset of that name */
-    pcre2_code *re;         /* matches() */
-    const olx_def *def;     /* N_DEF */
+    unsigned char kind;    /* node_kind */
+    unsigned char op;      /* bin_op or fn_id */
+    unsigned char parens;  /* written in parentheses (comparisons do not chain) */
+    unsigned char multi;   /* N_PATH: selects a list */
+    unsigned char context; /* context(): the member read (context_member) */
+    int height;            /* levels of evaluation below and including this node */
+    size_t pos;            /* file offset, for errors */
+    olp_value value;       /* N_LIT: owns its storage */
+    const olp_path *path;  /* N_PATH, and the path of has/count/sum/all/any */
+    olp_path *own_path;    /* path, when this node owns it (not a def's) */
+    olp_expr *a, *b;       /* operands, value arguments */
+    /* A node needs one of these at most, known by its kind and function
+     * (node_re and node_def say which): with some 1,800 nodes in the
+     * built-in table, every 8 bytes of a node is 14 KB of each process. */
+    union {
+        const olx_table *table; /* N_CALL of lookup(), size(), in() and
+                                 * iin() of a TABLE (NULL for in(x, list)) */
+        pcre2_code *re;         /* N_CALL of matches() */
+        const olx_def *def;     /* N_DEF */
+    } u;
     /* How it is evaluated: chosen when the node is complete (node_done),
      * so that a literal or a path is a small function of its own and not a
      * case of the one that saves registers for all the others. */
     olp_value (*eval)(const olp_expr *e, olp_eval *ev);
 };
+
+/* Members of the union, NULL for a node that has none. */
+static pcre2_code *node_re(const olp_expr *e)
+{
+    return e->kind == N_CALL && e->op == F_MATCHES ? e->u.re : NULL;
+}
+
+static const olx_def *node_def(const olp_expr *e)
+{
+    return e->kind == N_DEF ? e->u.def : NULL;
+}
 
 /* olp_expr_eval, inlined in this file. */
 static inline olp_value evaluate(const olp_expr *e, olp_eval *ev)
@@ -174,8 +189,7 @@ void olx_expr_free(olp_expr *e)
     olx_expr_free(e->b);
     olx_path_free(e->own_path);
     olx_value_free(&e->value);
-    pcre2_code_free(e->re);
-    olp_free(e->table_name);
+    pcre2_code_free(node_re(e));
     olp_free(e);
 }
 
@@ -186,7 +200,8 @@ void olx_path_free(olp_path *p)
     if (!p)
         return;
     for (i = 0; i < p->nsegs; i++) {
-        olp_free(p->segs[i].key);
+        if (!p->segs[i].key_canon)
+            olp_free(p->segs[i].key);
         olx_expr_free(p->segs[i].filter);
     }
     olp_free(p->segs);
@@ -288,11 +303,21 @@ void olx_parser_init(olx_parser *p, const char *text, size_t len)
     p->len = len;
 }
 
+static void forget_pending(olx_parser *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->npending; i++)
+        olp_free(p->pending[i].name);
+    p->npending = 0;
+}
+
 void olx_parser_fini(olx_parser *p)
 {
+    forget_pending(p);
     olp_free(p->pending);
     p->pending = NULL;
-    p->npending = p->cpending = 0;
+    p->cpending = 0;
 }
 
 /* Whitespace, and comments outside templates (a '#' in a template is text). */
@@ -919,8 +944,8 @@ static olp_expr *node_done(olx_parser *p, olp_expr *e)
         h = e->b->height;
     if (path_height(e->path) > h)
         h = path_height(e->path);
-    if (e->def && e->def->expr->height > h)
-        h = e->def->expr->height;
+    if (node_def(e) && node_def(e)->expr->height > h)
+        h = node_def(e)->expr->height;
     e->height = h + 1;
     e->eval = evaluator_of(e);
     if (e->height > OLX_MAX_DEPTH) {
@@ -1016,7 +1041,7 @@ static int keys_grow(olx_keys *k)
 }
 
 /* The book's copy of key, made if it has none; NULL when out of memory. */
-static const char *intern(olx_keys *k, const char *key, size_t len, unsigned int hash)
+static char *intern(olx_keys *k, const char *key, size_t len, unsigned int hash)
 {
     olx_key *slot;
 
@@ -1046,6 +1071,21 @@ static void keys_free(olx_keys *k)
     memset(k, 0, sizeof(*k));
 }
 
+/* Make seg's key the book's copy, and free its own: the built-in table's
+ * paths name some 300 keys in 1,200 segments. Returns 0, or -1 when out of
+ * memory (seg then keeps its own). */
+static int share_key(olx_keys *k, olp_seg *seg)
+{
+    char *canon = intern(k, seg->key, seg->key_len, seg->key_hash);
+
+    if (!canon)
+        return -1;
+    olp_free(seg->key);
+    seg->key = canon;
+    seg->key_canon = canon;
+    return 0;
+}
+
 /* Append seg (taking its key and filter, freed on failure). */
 static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_pos)
 {
@@ -1063,8 +1103,7 @@ static int path_push(olx_parser *p, olp_path *path, olp_seg seg, size_t local_po
     path->segs = segs;
     if (seg.type == OLP_SEG_KEY) {
         seg.key_hash = key_hash(seg.key, seg.key_len);
-        if (p->keys &&
-            !(seg.key_canon = intern(p->keys, seg.key, seg.key_len, seg.key_hash))) {
+        if (p->keys && share_key(p->keys, &seg) != 0) {
             olx_fail_oom(p);
             goto fail;
         }
@@ -1364,19 +1403,14 @@ static const olx_entry *table_find(const olx_table *t, const char *key, size_t l
 static int table_ref(olx_parser *p, olp_expr *e, const olx_token *name)
 {
     size_t n = name->end - name->start;
+    olx_pending_table *later;
 
-    e->table = olx_find_table(p, p->s + name->start, n);
-    e->table_pos = olx_file_pos(p, name->start);
-    if (e->table)
+    e->u.table = olx_find_table(p, p->s + name->start, n);
+    if (e->u.table)
         return 0;
-    e->table_name = olp_strndup(p->s + name->start, n);
-    if (!e->table_name) {
-        olx_fail_oom(p);
-        return -1;
-    }
     if (p->npending == p->cpending) {
         size_t cap = p->cpending ? p->cpending * 2 : 8;
-        olp_expr **pending = olp_realloc(p->pending, cap * sizeof(*pending));
+        olx_pending_table *pending = olp_realloc(p->pending, cap * sizeof(*pending));
         if (!pending) {
             olx_fail_oom(p);
             return -1;
@@ -1384,7 +1418,15 @@ static int table_ref(olx_parser *p, olp_expr *e, const olx_token *name)
         p->pending = pending;
         p->cpending = cap;
     }
-    p->pending[p->npending++] = e;
+    later = &p->pending[p->npending];
+    later->name = olp_strndup(p->s + name->start, n);
+    if (!later->name) {
+        olx_fail_oom(p);
+        return -1;
+    }
+    later->node = e;
+    later->pos = olx_file_pos(p, name->start);
+    p->npending++;
     return 0;
 }
 
@@ -1392,16 +1434,17 @@ int olx_link(olx_parser *p)
 {
     size_t i;
 
+    /* After a failure the nodes may be freed already: only names are read. */
     for (i = 0; i < p->npending && !p->status; i++) {
-        olp_expr *e = p->pending[i];
-        e->table = olx_find_table(p, e->table_name, strlen(e->table_name));
-        if (!e->table) {
-            const char *name = e->table_name;
-            fail_file(p, e->table_pos,
-                      "unknown table '%.40s' (a field is written @.%.40s)", name, name);
-        }
+        const olx_pending_table *later = &p->pending[i];
+        const char *name = later->name;
+
+        later->node->u.table = olx_find_table(p, name, strlen(name));
+        if (!later->node->u.table)
+            fail_file(p, later->pos, "unknown table '%.40s' (a field is written @.%.40s)",
+                      name, name);
     }
-    p->npending = 0;
+    forget_pending(p);
     return p->status ? -1 : 0;
 }
 
@@ -1496,8 +1539,8 @@ static int path_arg(olx_parser *p, olp_expr *call, const fn_spec *spec)
         call->own_path = arg->own_path;
         call->path = arg->own_path;
         arg->own_path = NULL;
-    } else if (arg->kind == N_DEF && arg->def->expr->kind == N_PATH) {
-        call->path = arg->def->expr->path;
+    } else if (arg->kind == N_DEF && arg->u.def->expr->kind == N_PATH) {
+        call->path = arg->u.def->expr->path;
     } else {
         olx_fail(p, at, "the first argument of %s() must be a path", spec->name);
         olx_expr_free(arg);
@@ -1525,12 +1568,12 @@ static int regex_arg(olx_parser *p, olp_expr *call)
     if (read_strings(p, &pat, &map) != 0) {
         rc = -1;
     } else {
-        call->re = pcre2_compile((PCRE2_SPTR)pat.data, pat.len, PCRE2_UTF, &code, &offset,
-                                 p->cctx);
-        if (!call->re && code == PCRE2_ERROR_HEAP_FAILED) {
+        call->u.re = pcre2_compile((PCRE2_SPTR)pat.data, pat.len, PCRE2_UTF, &code,
+                                   &offset, p->cctx);
+        if (!call->u.re && code == PCRE2_ERROR_HEAP_FAILED) {
             olx_fail_oom(p);
             rc = -1;
-        } else if (!call->re) {
+        } else if (!call->u.re) {
             PCRE2_UCHAR text[96];
             const size_t *where = (const size_t *)map.data;
             pcre2_get_error_message(code, text, sizeof(text));
@@ -1542,7 +1585,7 @@ static int regex_arg(olx_parser *p, olp_expr *call)
             /* Without JIT the interpreter runs: slower, still correct.
              * Under valgrind it always does (configure.ac). */
             if (!OLX_RUNNING_ON_VALGRIND)
-                (void)pcre2_jit_compile(call->re, PCRE2_JIT_COMPLETE);
+                (void)pcre2_jit_compile(call->u.re, PCRE2_JIT_COMPLETE);
         }
     }
     olp_buf_free(&pat);
@@ -1704,7 +1747,7 @@ static olp_expr *parse_def_call(olx_parser *p, const olx_token *name)
     e = node_new(p, N_DEF, name->start);
     if (!e)
         return NULL;
-    e->def = def;
+    e->u.def = def;
     return node_done(p, e);
 }
 
@@ -2932,12 +2975,12 @@ static olp_value eval_in(const olp_expr *e, olp_eval *ev, int icase)
 
     if (is_failure(x))
         return x;
-    if (e->table) {
+    if (e->u.table) {
         if (is_nothing(x))
             return v_bool(0);
         if (x.type != OLP_V_STR)
             return v_undef();
-        return v_bool(table_find(e->table, x.u.str.s, x.u.str.len) != NULL);
+        return v_bool(table_find(e->u.table, x.u.str.s, x.u.str.len) != NULL);
     }
     hay = evaluate(e->b, ev);
     memset(&f, 0, sizeof(f));
@@ -2970,7 +3013,7 @@ static olp_value eval_lookup(const olp_expr *e, olp_eval *ev)
         return v_type(OLP_V_ABSENT);
     if (key.type != OLP_V_STR)
         return v_undef();
-    entry = table_find(e->table, key.u.str.s, key.u.str.len);
+    entry = table_find(e->u.table, key.u.str.s, key.u.str.len);
     return entry ? entry->value : v_type(OLP_V_ABSENT);
 }
 
@@ -2996,7 +3039,7 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
         ev->oom = 1;
         return v_undef();
     }
-    rc = pcre2_match(e->re, (PCRE2_SPTR)x.u.str.s, x.u.str.len, 0, 0, md, ev->mctx);
+    rc = pcre2_match(e->u.re, (PCRE2_SPTR)x.u.str.s, x.u.str.len, 0, 0, md, ev->mctx);
     pcre2_match_data_free(local);
     if (rc >= 0)
         return v_bool(1);
@@ -3173,7 +3216,7 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
     case F_LOOKUP:
         return eval_lookup(e, ev);
     case F_SIZE:
-        return v_int((json_int_t)e->table->n);
+        return v_int((json_int_t)e->u.table->n);
     case F_MATCHES:
         return eval_matches(e, ev);
     case F_MIN:
@@ -3227,7 +3270,7 @@ int olx_expr_reads_current(const olp_expr *e)
     if (!e)
         return 0;
     if (e->kind == N_DEF)
-        return !e->def->constant;
+        return !e->u.def->constant;
     if (e->path && e->path->from_root == OLP_ROOT_CURRENT)
         return 1;
     /* The condition of all() and any() (in a) has for its @ each value the
@@ -3258,7 +3301,7 @@ int olp_expr_reads_payload(const olp_expr *e)
     if (!e)
         return 0;
     if (e->kind == N_DEF)
-        return olp_expr_reads_payload(e->def->expr);
+        return olp_expr_reads_payload(e->u.def->expr);
     return olp_path_reads_payload(e->path) || olp_expr_reads_payload(e->a) ||
            olp_expr_reads_payload(e->b);
 }
@@ -3398,7 +3441,7 @@ static olp_value eval_call_of_two(const olp_expr *e, olp_eval *ev)
 
 static olp_value eval_def_node(const olp_expr *e, olp_eval *ev)
 {
-    return eval_def(e->def, ev);
+    return eval_def(e->u.def, ev);
 }
 
 static olp_value eval_not(const olp_expr *e, olp_eval *ev)

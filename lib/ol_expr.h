@@ -115,6 +115,14 @@ typedef struct olx_names {
 
 /* ---- the parser ---------------------------------------------------------- */
 
+/* A table named before it is defined: the node that names it, and the name
+ * (owned) and its file offset, until olx_link finds the table. */
+typedef struct olx_pending_table {
+    olp_expr *node;
+    char *name;
+    size_t pos;
+} olx_pending_table;
+
 typedef struct olx_parser {
     const char *file; /* the whole rule file, for messages */
     size_t file_len;
@@ -136,7 +144,7 @@ typedef struct olx_parser {
      * there, unused: only the member cache reads them. */
     olx_keys *keys;
     /* Table references seen before their table: resolved by olx_link. */
-    olp_expr **pending;
+    struct olx_pending_table *pending;
     size_t npending, cpending;
     int depth;
     int json_calls;      /* json() and time() calls parsed (template only) */
