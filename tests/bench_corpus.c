@@ -829,6 +829,7 @@ static void usage(FILE *f)
 {
     fputs(
         "usage: bench_corpus [--documents=N] [--quick] [--jobs=N] [--orderlint=PATH]\n"
+        "       (PATH: the build's cli/orderlint unless given)\n"
         "       bench_corpus --callgrind [--documents=N]\n"
         "       bench_corpus --phase=parse|load|check|json|check-valid|parse-json-valid\n"
         "                    [--documents=N]   (one phase, once: what --callgrind "
@@ -870,7 +871,7 @@ static options parse_options(int argc, char **argv)
                  .cli_runs = 3,
                  .memory_small = 100000,
                  .memory_large = 1000000,
-                 .orderlint = "../cli/orderlint"};
+                 .orderlint = BENCH_ORDERLINT};
     size_t documents = 0;
     const char *v;
     int i, quick = 0;
