@@ -18,6 +18,9 @@
  *     the corpus, and against N processes of `--jobs=1` side by side on an
  *     Nth of it each: what the machine gives to N checks that share
  *     nothing, the most the threads can reach;
+ *   - with --before=OLD, an earlier build's command line (OLD) against this
+ *     one on the same file, in turn: the whole text path's CPU time and
+ *     peak memory before and after, with --jobs=1 and --jobs=N;
  *   - the command line's peak resident memory for 100k and 1M documents of
  *     NDJSON on its standard input.
  *
@@ -65,6 +68,7 @@ typedef struct options {
     int callgrind;     /* instruction counts instead of times */
     const char *phase; /* run one phase once (under callgrind) */
     const char *orderlint;
+    const char *before; /* --before: an earlier build's orderlint, or NULL */
 } options;
 
 /* The load of the machine, for a reader of figures taken on a shared one. */
@@ -533,16 +537,21 @@ static void require_ran(const bench_child *ch, const char *what)
         bench_die("%s: exit status %d", what, ch->status);
 }
 
-static bench_child run_cli_file(const options *o, int jobs, const char *path)
+static bench_child run_program(const char *program, int jobs, const char *path)
 {
     char jobs_arg[32];
-    char *argv[] = {(char *)o->orderlint, "--format=json", jobs_arg, (char *)path, NULL};
+    char *argv[] = {(char *)program, "--format=json", jobs_arg, (char *)path, NULL};
     bench_child ch;
 
     snprintf(jobs_arg, sizeof jobs_arg, "--jobs=%d", jobs);
     ch = bench_run(argv, "/dev/null", "/dev/null");
-    require_ran(&ch, o->orderlint);
+    require_ran(&ch, program);
     return ch;
+}
+
+static bench_child run_cli_file(const options *o, int jobs, const char *path)
+{
+    return run_program(o->orderlint, jobs, path);
 }
 
 /* The run of least wall time. */
@@ -554,6 +563,16 @@ static bench_child fastest(const bench_child *runs, size_t n)
         if (runs[i].seconds < runs[best].seconds)
             best = i;
     return runs[best];
+}
+
+static double median_cpu(const bench_child *runs, size_t n)
+{
+    double v[MAX_CLI_RUNS];
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        v[i] = runs[i].cpu_seconds;
+    return median(v, n);
 }
 
 static void print_cli_run(const char *what, const bench_child *best, size_t count)
@@ -681,13 +700,14 @@ static int is_script(const char *path)
 
 /* count documents fed to the command line through the helper of
  * bench_peak_helper. */
-static bench_child run_cli_fed(const options *o, size_t count, long *helper_bytes)
+static bench_child run_program_fed(const char *program, int jobs, size_t count,
+                                   long *helper_bytes)
 {
     char jobs_arg[32], report_arg[PATH_MAX + 64], report[PATH_MAX + 32];
     char *argv[] = {(char *)self_path(),
                     report_arg,
                     "--",
-                    (char *)o->orderlint,
+                    (char *)program,
                     "--ndjson",
                     "--format=json",
                     jobs_arg,
@@ -695,12 +715,74 @@ static bench_child run_cli_fed(const options *o, size_t count, long *helper_byte
                     NULL};
     bench_child ch;
 
-    snprintf(jobs_arg, sizeof jobs_arg, "--jobs=%d", o->jobs);
+    snprintf(jobs_arg, sizeof jobs_arg, "--jobs=%d", jobs);
     snprintf(report, sizeof report, "%s/peak", make_temp_dir());
     snprintf(report_arg, sizeof report_arg, "--peak-report=%s", report);
     ch = bench_run_fed(argv, SEED, count);
-    require_ran(&ch, o->orderlint);
+    require_ran(&ch, program);
     return bench_read_peak(report, ch.seconds, helper_bytes);
+}
+
+static bench_child run_cli_fed(const options *o, size_t count, long *helper_bytes)
+{
+    return run_program_fed(o->orderlint, o->jobs, count, helper_bytes);
+}
+
+/* One --jobs setting of --before's comparison: the earlier build and this
+ * one in turn, runs times each; prints their CPU time and peak memory. */
+static void compare_builds(const options *o, int jobs, const char *path, size_t count)
+{
+    bench_child before[MAX_CLI_RUNS], now[MAX_CLI_RUNS];
+    double cpu[MAX_CLI_RUNS], rss_before[MAX_CLI_RUNS], rss_now[MAX_CLI_RUNS];
+    double speed_up, memory;
+    long floor;
+    size_t r, runs = o->cli_runs < 5 ? 5 : o->cli_runs;
+
+    if (runs > MAX_CLI_RUNS)
+        runs = MAX_CLI_RUNS;
+
+    for (r = 0; r < runs; r++) {
+        before[r] = run_program(o->before, jobs, path);
+        now[r] = run_program(o->orderlint, jobs, path);
+        cpu[r] = before[r].cpu_seconds / now[r].cpu_seconds;
+        /* memory from a small helper: a child forked from this process
+         * counts the corpus this process holds until it execs */
+        rss_before[r] =
+            (double)run_program_fed(o->before, jobs, count, &floor).max_rss_bytes;
+        rss_now[r] =
+            (double)run_program_fed(o->orderlint, jobs, count, &floor).max_rss_bytes;
+    }
+    speed_up = median(cpu, runs);
+    memory = median(rss_now, runs) / median(rss_before, runs);
+    printf("  --jobs=%d, CPU a document: before %.1f us, now %.1f us (medians of %zu)\n",
+           jobs, median_cpu(before, runs) / (double)count * 1e6,
+           median_cpu(now, runs) / (double)count * 1e6, runs);
+    /* issue 7's target is for the text path, as one job runs it */
+    printf("  %-38s %6.3f (median of pairs)%s%s\n", "  before / now, CPU time", speed_up,
+           jobs == 1 ? "   target >= 2.5: " : "",
+           jobs == 1 ? verdict_word(speed_up >= 2.5) : "");
+    /* Resident memory moves by 2 or 3% from run to run: the medians. */
+    printf("  %-38s %6.3f (%.2f against %.2f MiB, medians, documents on stdin)   "
+           "target <= 1 (no worse)\n",
+           "  peak memory, now / before", memory,
+           median(rss_now, runs) / (1024.0 * 1024.0),
+           median(rss_before, runs) / (1024.0 * 1024.0));
+}
+
+/* --before=PATH: the whole text path of an earlier build against this one
+ * on the same file, the two in turn (issue 7's "before and after"). */
+static void print_before(const options *o, const bench_corpus *c)
+{
+    const char *path = write_ndjson(c);
+
+    printf("command line, before (%s) and now (%s), --format=json on the corpus as "
+           "NDJSON, in turn:\n",
+           o->before, o->orderlint);
+    print_load("before");
+    compare_builds(o, 1, path, c->count);
+    compare_builds(o, o->jobs, path, c->count);
+    print_load("after");
+    unlink(path);
 }
 
 static void print_peak(size_t count, const bench_child *ch)
@@ -829,7 +911,9 @@ static void usage(FILE *f)
 {
     fputs(
         "usage: bench_corpus [--documents=N] [--quick] [--jobs=N] [--orderlint=PATH]\n"
-        "       (PATH: the build's cli/orderlint unless given)\n"
+        "                    [--before=OLD]\n"
+        "       (PATH: the build's cli/orderlint unless given; OLD: an earlier\n"
+        "       build's, to compare the two in turn)\n"
         "       bench_corpus --callgrind [--documents=N]\n"
         "       bench_corpus --phase=parse|load|check|json|check-valid|parse-json-valid\n"
         "                    [--documents=N]   (one phase, once: what --callgrind "
@@ -885,6 +969,8 @@ static options parse_options(int argc, char **argv)
             o.jobs = (int)count_arg(v);
         else if ((v = value_of("--orderlint", argc, argv, &i)))
             o.orderlint = v;
+        else if ((v = value_of("--before", argc, argv, &i)))
+            o.before = v;
         else if ((v = value_of("--phase", argc, argv, &i)))
             o.phase = v;
         else if (strcmp(argv[i], "--quick") == 0)
@@ -978,6 +1064,8 @@ int main(int argc, char **argv)
             run_rounds(&t, &o, rs, &c, &v);
             print_rounds(&t);
             print_jobs(&o, &c);
+            if (o.before)
+                print_before(&o, &c);
             print_memory(&o);
         }
     }
