@@ -39,6 +39,13 @@ stdout_lines() { # N WHAT
     if [ "$n" -eq "$1" ]; then pass; else fail "$2: $n stdout lines, expected $1"; fi
 }
 
+# error_lines_are FILE LINES WHAT: stdout's errors in FILE are on LINES
+# ("2 4 ", each followed by a space).
+error_lines_are() {
+    got=$(sed -n "s/^$1:\([0-9]*\):[0-9]*: error: .*/\1/p" "$out" | tr '\n' ' ')
+    if [ "$got" = "$2" ]; then pass; else fail "$3: errors on lines $got, expected $2"; fi
+}
+
 stderr_empty() { # WHAT
     if [ -s "$err" ]; then fail "$1: stderr is not empty"; else pass; fi
 }
@@ -314,12 +321,7 @@ pad=$(printf '%7000s' '')
 run blocks.ndjson
 status_is 1 "ndjson blocks: rejected documents"
 stderr_has "14 documents, 7 valid, 7 rejected" "ndjson blocks: every line across the blocks"
-bad_lines=$(sed -n 's/^blocks\.ndjson:\([0-9]*\):[0-9]*: error: .*/\1/p' "$out" | tr '\n' ' ')
-if [ "$bad_lines" = "2 4 6 8 10 12 14 " ]; then
-    pass
-else
-    fail "ndjson blocks: the bad documents on lines $bad_lines, expected 2 4 6 ... 14"
-fi
+error_lines_are blocks.ndjson "2 4 6 8 10 12 14 " "ndjson blocks"
 
 # A line longer than a block is gathered into a buffer of its own; the
 # lines around it, and a last line without a '\n', are checked where they
@@ -335,12 +337,7 @@ for jobs in 1 2; do
     status_is 1 "ndjson, a line longer than a block, $jobs job(s): rejected documents"
     stderr_has "4 documents, 2 valid, 2 rejected" \
         "ndjson, a line longer than a block, $jobs job(s): every line"
-    bad_lines=$(sed -n 's/^huge\.ndjson:\([0-9]*\):[0-9]*: error: .*/\1/p' "$out" | tr '\n' ' ')
-    if [ "$bad_lines" = "2 3 " ]; then
-        pass
-    else
-        fail "ndjson, a line longer than a block, $jobs job(s): bad lines $bad_lines, expected 2 3"
-    fi
+    error_lines_are huge.ndjson "2 3 " "ndjson, a line longer than a block, $jobs job(s)"
 done
 
 # Lines whose ends fall on a block's edge: a '\n' that is a block's last
@@ -361,12 +358,7 @@ padded() {
 for jobs in 1 2; do
     run --jobs=$jobs edges.ndjson
     stderr_has "5 documents, 3 valid, 2 rejected" "ndjson, lines on a block's edges, $jobs job(s)"
-    bad_lines=$(sed -n 's/^edges\.ndjson:\([0-9]*\):[0-9]*: error: .*/\1/p' "$out" | tr '\n' ' ')
-    if [ "$bad_lines" = "2 4 " ]; then
-        pass
-    else
-        fail "ndjson, lines on a block's edges, $jobs job(s): bad lines $bad_lines, expected 2 4"
-    fi
+    error_lines_are edges.ndjson "2 4 " "ndjson, lines on a block's edges, $jobs job(s)"
 done
 
 # Lines of about --max-bytes: the reader keeps a few bytes past the limit,
