@@ -1434,7 +1434,8 @@ int olx_link(olx_parser *p)
 {
     size_t i;
 
-    /* After a failure the nodes may be freed already: only names are read. */
+    /* After a failure the nodes may be freed already: they are touched
+     * only while no error is set, and then only the names are freed. */
     for (i = 0; i < p->npending && !p->status; i++) {
         const olx_pending_table *later = &p->pending[i];
         const char *name = later->name;

@@ -139,9 +139,10 @@ typedef struct olx_parser {
     const olx_names *scope[2];
     pcre2_compile_context *cctx; /* may be NULL */
     const char *const *reserved; /* words that are not field names; NULL-ended */
-    /* Where keys are interned (the book's); NULL: they are not, and their
-     * segments have no key_canon. A file that fails to load leaves its keys
-     * there, unused: only the member cache reads them. */
+    /* Where keys are interned (the book's, which owns the key of every
+     * segment it interned); NULL: they are not, and their segments have no
+     * key_canon. A file that fails to load leaves its keys there, unused by
+     * any segment, until the book is cleared. */
     olx_keys *keys;
     /* Table references seen before their table: resolved by olx_link. */
     struct olx_pending_table *pending;

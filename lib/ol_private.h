@@ -156,7 +156,7 @@ typedef struct olp_member_cache {
 } olp_member_cache;
 
 /* Forget every member (a check starts; a tree it read may be freed). A slot
- * points to the key of the rule that filled it: the rules must outlive
+ * points to the book's key of the segment that filled it: the rules must outlive
  * what the cache holds, as a ruleset outlives its checks. */
 void olp_member_cache_clear(olp_member_cache *c);
 
@@ -352,7 +352,7 @@ struct olp_rulebook {
 /* Parse rule text and append its rules, tables and defs to book. Names
  * (tables, defs) already in book may be used. On failure (OL_ERULES with
  * file:line:col in err, or OL_ENOMEM) book is left unchanged, but for the
- * keys the text interned (olx_keys), which nothing sees but a member cache. */
+ * keys the text interned (olx_keys), which no segment of the book uses. */
 int olp_rulebook_add(olp_rulebook *book, const char *name, const char *text, size_t len,
                      pcre2_compile_context *cctx, ol_error_t *err);
 
