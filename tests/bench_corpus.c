@@ -734,7 +734,7 @@ static void compare_builds(const options *o, int jobs, const char *path, size_t 
 {
     bench_child before[MAX_CLI_RUNS], now[MAX_CLI_RUNS];
     double cpu[MAX_CLI_RUNS], rss_before[MAX_CLI_RUNS], rss_now[MAX_CLI_RUNS];
-    double speed_up, memory;
+    double speed_up, mib_before, mib_now;
     long floor;
     size_t r, runs = o->cli_runs < 5 ? 5 : o->cli_runs;
 
@@ -753,7 +753,8 @@ static void compare_builds(const options *o, int jobs, const char *path, size_t 
             (double)run_program_fed(o->orderlint, jobs, count, &floor).max_rss_bytes;
     }
     speed_up = median(cpu, runs);
-    memory = median(rss_now, runs) / median(rss_before, runs);
+    mib_before = median(rss_before, runs) / (1024.0 * 1024.0);
+    mib_now = median(rss_now, runs) / (1024.0 * 1024.0);
     printf("  --jobs=%d, CPU a document: before %.1f us, now %.1f us (medians of %zu)\n",
            jobs, median_cpu(before, runs) / (double)count * 1e6,
            median_cpu(now, runs) / (double)count * 1e6, runs);
@@ -764,9 +765,7 @@ static void compare_builds(const options *o, int jobs, const char *path, size_t 
     /* Resident memory moves by 2 or 3% from run to run: the medians. */
     printf("  %-38s %6.3f (%.2f against %.2f MiB, medians, documents on stdin)   "
            "target <= 1 (no worse)\n",
-           "  peak memory, now / before", memory,
-           median(rss_now, runs) / (1024.0 * 1024.0),
-           median(rss_before, runs) / (1024.0 * 1024.0));
+           "  peak memory, now / before", mib_now / mib_before, mib_now, mib_before);
 }
 
 /* --before=PATH: the whole text path of an earlier build against this one
