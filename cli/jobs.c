@@ -17,16 +17,19 @@
  * troubles (an unreadable file) go through the ring too, as message slots,
  * so that they are reported at their place among the results.
  *
- * The slots keep their buffers, so that once the ring is warm a document
- * costs no allocation here. A whole file is handed over: the reader gives
- * the buffer it read the file into and takes back the slot's previous one,
- * and the bytes are not copied. An NDJSON line is copied once, from the
- * read block into the slot's buffer, because the block is read over again
- * before the line is checked (its source name is copied too). Memory stays
- * bounded whatever the documents: the reader waits while the documents in
- * the ring add up to more than IN_FLIGHT bytes, and a buffer of more than
- * KEEP_BUFFER bytes is given back once its document is reported, so that a
- * few huge documents leave no huge buffers behind in every slot.
+ * A whole file is handed over: the reader gives the buffer it read the
+ * file into and takes back the slot's previous one, and the bytes are not
+ * copied. An NDJSON line is copied once, because the read block is read
+ * over again before the line is checked: into the line store, one circular
+ * buffer for the ring. The writer frees slots in the order the reader
+ * filled them, so the store is used first in, first out, and a line costs
+ * no allocation; its memory is what the lines in the ring take, not (as
+ * when each slot kept a buffer of its own) the ring's slots times the
+ * largest line each ever held. A line too long for the store, a file and a
+ * message go in the slot's own buffer, which it keeps for the next unless
+ * it is larger than KEEP_BUFFER. Memory stays bounded whatever the
+ * documents: the reader also waits while the documents in the ring add up
+ * to more than IN_FLIGHT bytes.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -46,10 +49,16 @@
  * slots and 1.73 with 32. */
 #define SLOTS_PER_JOB 32
 
+/* Bytes of the line store per worker. The lines of the benchmark's corpus
+ * average 2.6 KB, so STORE_PER_JOB / 2.6 KB lines a worker are in the ring
+ * at most; the reader waits for half the store as for half the slots. A
+ * line longer than a quarter of the store goes in its slot's own buffer. */
+#define STORE_PER_JOB ((size_t)48 << 10)
+
 /* Bytes of documents in the ring at most (one document is always let in,
  * whatever its size), and the largest buffer a slot keeps for the next. */
 #define IN_FLIGHT ((size_t)16 << 20)
-#define KEEP_BUFFER ((size_t)1 << 20)
+#define KEEP_BUFFER ((size_t)64 << 10)
 
 typedef enum slot_state {
     SLOT_FREE,     /* the reader may fill it */
@@ -62,8 +71,13 @@ typedef struct slot {
     slot_state state;
     size_t seq;     /* its place in the sequence, while not FREE */
     int is_message; /* the reader's trouble, text is the message */
-    char *text;     /* the document's bytes, or the message; owned */
-    size_t len, cap;
+    char *text;     /* the document's bytes, or the message: in buf or in
+                     * the line store */
+    size_t len;
+    int in_store;     /* text is in the line store, up to store_end */
+    size_t store_end; /* the store's head after its line */
+    char *buf;        /* the slot's own buffer; owned */
+    size_t cap;
     char *source; /* a copy of cli_doc_in.source; owned */
     size_t source_cap;
     cli_doc_in in; /* in.source points to source */
@@ -71,6 +85,17 @@ typedef struct slot {
     ol_error_t err;
     ol_report *report;
 } slot;
+
+/* The line store: bytes[cap], filled at head and given back at tail, both
+ * counts of bytes since the start (64 bits do not wrap in any run), so
+ * that head - tail bytes are in use and head % cap is where the next line
+ * goes. A line never wraps: when it does not fit before the end, it goes
+ * at the start and the bytes skipped count as used until it is freed. */
+typedef struct line_store {
+    char *bytes;
+    size_t cap;
+    size_t head, tail;
+} line_store;
 
 struct cli_pool {
     pthread_mutex_t lock;
@@ -83,12 +108,14 @@ struct cli_pool {
      * slot i of the sequence is slots[i % nslots]. */
     size_t next_fill, next_check, next_write;
     size_t in_flight; /* bytes of the documents in slots not FREE */
+    line_store store;
     int input_ended;
     /* Who sleeps, and for what: a thread is woken only when it has a batch
      * of work (see reader_may_go and writer_may_go), since each wake-up
      * takes a core from a worker. */
     int reader_waiting;
     size_t reader_wants; /* the bytes of the document the reader holds */
+    int reader_stores;   /* and whether they go in the line store */
     int writer_waiting;
     pthread_t *workers;
     size_t nworkers;
@@ -146,21 +173,48 @@ static slot *slot_of(struct cli_pool *p, size_t seq)
 /* The slots filled and not yet written. */
 static size_t occupied(const struct cli_pool *p) { return p->next_fill - p->next_write; }
 
-/* Whether the reader may fill the next slot: it is FREE, and the ring has
- * room for len more bytes (one document is always let in). */
-static int room_for(struct cli_pool *p, size_t len)
+/* Whether a line of len bytes goes in the line store, not in its slot's
+ * own buffer. */
+static int goes_in_store(const struct cli_pool *p, size_t len)
 {
-    return slot_of(p, p->next_fill)->state == SLOT_FREE &&
-           (p->in_flight == 0 || p->in_flight + len <= IN_FLIGHT);
+    return len <= p->store.cap / 4;
 }
 
-/* Whether to wake the waiting reader: once half the ring is free, so that it
- * fills slots in a run instead of one each time the writer frees one. When
- * documents are large the bytes hold it back instead; it goes once they
- * allow, and at the latest when the ring is empty. */
+/* Where in the store (a count like head) a line of len bytes would start:
+ * at head, or at the start of the buffer when it does not fit before the
+ * end. */
+static size_t store_start(const line_store *st, size_t len)
+{
+    size_t at = st->head % st->cap;
+
+    return len <= st->cap - at ? st->head : st->head + (st->cap - at);
+}
+
+static int store_has_room(const line_store *st, size_t len)
+{
+    return store_start(st, len) + len - st->tail <= st->cap;
+}
+
+/* Whether the reader may fill the next slot: it is FREE, and the ring has
+ * room for len more bytes (one document is always let in), in the line
+ * store if they go there. */
+static int room_for(struct cli_pool *p, size_t len, int stores)
+{
+    return slot_of(p, p->next_fill)->state == SLOT_FREE &&
+           (p->in_flight == 0 || p->in_flight + len <= IN_FLIGHT) &&
+           (!stores || store_has_room(&p->store, len));
+}
+
+/* Whether to wake the waiting reader: once half the ring is free (and half
+ * the store, for a line), so that it fills slots in a run instead of one
+ * each time the writer frees one. When documents are large the bytes hold
+ * it back instead; it goes once they allow, and at the latest when the
+ * ring is empty. */
 static int reader_may_go(struct cli_pool *p)
 {
-    return room_for(p, p->reader_wants) && occupied(p) <= p->nslots / 2;
+    return room_for(p, p->reader_wants, p->reader_stores) &&
+           occupied(p) <= p->nslots / 2 &&
+           (!p->reader_stores || p->store.head - p->store.tail <= p->store.cap / 2);
 }
 
 /* The DONE slots in a row from the next to write, counted up to limit. */
@@ -276,12 +330,14 @@ static void *writer_main(void *arg)
         write_slot(p->run, s);
         unflushed = 1;
         if (s->cap > KEEP_BUFFER) {
-            free(s->text);
-            s->text = NULL;
+            free(s->buf);
+            s->buf = NULL;
             s->cap = 0;
         }
         pthread_mutex_lock(&p->lock);
         p->in_flight -= s->is_message ? 0 : s->len;
+        if (s->in_store) /* slots are freed in the order they were filled */
+            p->store.tail = s->store_end;
         s->state = SLOT_FREE;
         p->next_write++;
         if (p->reader_waiting && reader_may_go(p))
@@ -293,16 +349,30 @@ static void *writer_main(void *arg)
 }
 
 /* The next slot to fill, once the writer has freed it and there is room in
- * the ring for len more bytes; with the lock held. */
-static slot *wait_for_free_slot(struct cli_pool *p, size_t len)
+ * the ring for len more bytes, in the line store if stores; with the lock
+ * held. */
+static slot *wait_for_free_slot(struct cli_pool *p, size_t len, int stores)
 {
     p->reader_wants = len;
-    while (!room_for(p, len)) {
+    p->reader_stores = stores;
+    while (!room_for(p, len, stores)) {
         p->reader_waiting = 1;
         pthread_cond_wait(&p->freed, &p->lock);
         p->reader_waiting = 0;
     }
     return slot_of(p, p->next_fill);
+}
+
+/* Give a slot the next len bytes of the line store; with the lock held,
+ * once store_has_room. */
+static void reserve_in_store(struct cli_pool *p, slot *s, size_t len)
+{
+    size_t start = store_start(&p->store, len);
+
+    s->text = p->store.bytes + start % p->store.cap;
+    s->in_store = 1;
+    s->store_end = start + len;
+    p->store.head = s->store_end;
 }
 
 /* Copy n bytes at src into a slot's own growing buffer. Returns 0, or -1. */
@@ -328,25 +398,33 @@ static int copy_into(char **dst, size_t *cap, const char *src)
 
 static void swap_buffer(slot *s, char **buf, size_t *cap)
 {
-    char *b = s->text;
+    char *b = s->buf;
     size_t c = s->cap;
 
-    s->text = *buf;
+    s->buf = *buf;
     s->cap = *cap;
     *buf = b;
     *cap = c;
 }
 
-/* Wait for a FREE slot for a document of len bytes and give it the
- * document's source name. NULL when even that cannot be stored. */
-static slot *take_slot_for(struct cli_pool *p, const cli_doc_in *in, size_t len)
+/* Wait for a FREE slot for a document of len bytes, in the line store if
+ * stores, and give it the document's source name. NULL when even that
+ * cannot be stored. */
+static slot *take_slot_for(struct cli_pool *p, const cli_doc_in *in, size_t len,
+                           int stores)
 {
     slot *s;
 
     pthread_mutex_lock(&p->lock);
-    s = wait_for_free_slot(p, len);
+    s = wait_for_free_slot(p, len, stores);
+    if (stores)
+        reserve_in_store(p, s, len);
+    else
+        s->in_store = 0;
     pthread_mutex_unlock(&p->lock);
-    /* A FREE slot is the reader's alone until it is marked READY. */
+    /* A FREE slot, and its bytes in the store, are the reader's alone until
+     * it is marked READY. Should it not be (out of memory), the bytes come
+     * back when a slot after it is freed. */
     if (copy_into(&s->source, &s->source_cap, in->source) != 0) {
         cli_input_fail(p->run, "out of memory");
         return NULL;
@@ -373,25 +451,30 @@ static void mark_ready(struct cli_pool *p, slot *s, const cli_doc_in *in, size_t
 static void hand_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
                          size_t *cap, size_t len)
 {
-    slot *s = take_slot_for(p, in, len);
+    slot *s = take_slot_for(p, in, len, 0);
 
     if (!s)
         return;
     swap_buffer(s, buf, cap);
+    s->text = s->buf;
     mark_ready(p, s, in, len);
 }
 
 static void copy_to_pool(struct cli_pool *p, const cli_doc_in *in, const char *text,
                          size_t len)
 {
-    slot *s = take_slot_for(p, in, len);
+    int stores = goes_in_store(p, len);
+    slot *s = take_slot_for(p, in, len, stores);
 
     if (!s)
         return;
-    if (copy_bytes(&s->text, &s->cap, text, len) != 0) {
+    if (stores) {
+        memcpy(s->text, text, len);
+    } else if (copy_bytes(&s->buf, &s->cap, text, len) != 0) {
         cli_input_fail(p->run, "%s: out of memory", in->source);
         return;
-    }
+    } else
+        s->text = s->buf;
     mark_ready(p, s, in, len);
 }
 
@@ -403,13 +486,15 @@ static void message_to_pool(struct cli_pool *p, const char *msg)
     slot *s;
 
     pthread_mutex_lock(&p->lock);
-    s = wait_for_free_slot(p, 0);
+    s = wait_for_free_slot(p, 0, 0);
     pthread_mutex_unlock(&p->lock);
-    if (copy_into(&s->text, &s->cap, msg) != 0) {
+    s->in_store = 0;
+    if (copy_into(&s->buf, &s->cap, msg) != 0) {
         cli_error("%s", msg);
         p->lost_message = 1;
         return;
     }
+    s->text = s->buf;
     s->len = strlen(msg);
     s->is_message = 1;
     s->report = NULL;
@@ -470,11 +555,12 @@ static void pool_free(struct cli_pool *p)
     size_t i;
 
     for (i = 0; i < p->nslots; i++) {
-        free(p->slots[i].text);
+        free(p->slots[i].buf);
         free(p->slots[i].source);
         ol_report_free(p->slots[i].report);
     }
     free(p->slots);
+    free(p->store.bytes);
     free(p->workers);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->to_check);
@@ -508,12 +594,14 @@ static struct cli_pool *pool_new(cli_run *run, size_t jobs)
     p->run = run;
     p->nslots = jobs * SLOTS_PER_JOB;
     p->slots = calloc(p->nslots, sizeof(*p->slots));
+    p->store.cap = jobs * STORE_PER_JOB;
+    p->store.bytes = malloc(p->store.cap);
     p->workers = calloc(jobs, sizeof(*p->workers));
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->to_check, NULL);
     pthread_cond_init(&p->to_write, NULL);
     pthread_cond_init(&p->freed, NULL);
-    if (!p->slots || !p->workers) {
+    if (!p->slots || !p->store.bytes || !p->workers) {
         pool_free(p);
         return NULL;
     }
