@@ -49,11 +49,14 @@
  * slots and 1.73 with 32. */
 #define SLOTS_PER_JOB 32
 
-/* Bytes of the line store per worker. The lines of the benchmark's corpus
- * average 2.6 KB, so STORE_PER_JOB / 2.6 KB lines a worker are in the ring
- * at most; the reader waits for half the store as for half the slots. A
- * line longer than a quarter of the store goes in its slot's own buffer. */
-#define STORE_PER_JOB ((size_t)48 << 10)
+/* Bytes of the line store per worker. The reader waits for half the store
+ * as for half the slots, and a line longer than a quarter of the store
+ * goes in its slot's own buffer. On the benchmark's corpus (lines of 2.6 KB
+ * on average, 5.9 KB at most) 32 KiB a worker hold some 12 lines, and
+ * --jobs=2 ran as fast as with a buffer in each slot (CPU 0.997 of it,
+ * median of 15 pairs), at a peak of 3,868 KiB where those buffers took
+ * 4,408 and a store of 48 KiB a worker 4,004 (medians of 7 runs). */
+#define STORE_PER_JOB ((size_t)32 << 10)
 
 /* Bytes of documents in the ring at most (one document is always let in,
  * whatever its size), and the largest buffer a slot keeps for the next. */
