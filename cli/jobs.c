@@ -417,18 +417,23 @@ static slot *take_slot_for(struct cli_pool *p, const cli_doc_in *in, size_t len,
                            int stores)
 {
     slot *s;
+    size_t head;
 
     pthread_mutex_lock(&p->lock);
     s = wait_for_free_slot(p, len, stores);
+    head = p->store.head;
     if (stores)
         reserve_in_store(p, s, len);
     else
         s->in_store = 0;
     pthread_mutex_unlock(&p->lock);
     /* A FREE slot, and its bytes in the store, are the reader's alone until
-     * it is marked READY. Should it not be (out of memory), the bytes come
-     * back when a slot after it is freed. */
+     * it is marked READY. */
     if (copy_into(&s->source, &s->source_cap, in->source) != 0) {
+        pthread_mutex_lock(&p->lock);
+        p->store.head = head; /* only the reader moves it */
+        s->in_store = 0;
+        pthread_mutex_unlock(&p->lock);
         cli_input_fail(p->run, "out of memory");
         return NULL;
     }
