@@ -307,10 +307,10 @@ status_is 1 "jsonl: read as NDJSON"
 stdout_matches "^crlf.jsonl:2:$line_col: error: " "jsonl: CRLF line ends"
 stderr_has "2 documents, 1 valid, 1 rejected" "jsonl: two documents"
 
-# NDJSON is read in blocks of 16 KiB (cli/input.c): a line the block ends
+# NDJSON is read in blocks of 8 KiB (cli/input.c): a line the block ends
 # in, and line ends ("\r\n" too) that fall anywhere in one, are read whole.
 # Each document is some 7,000 spaces (JSON's whitespace) and then a line of
-# the fixtures, so that the 14 lines end at many places of 7 blocks.
+# the fixtures, so that the 14 lines end at many places of 13 blocks.
 pad=$(printf '%7000s' '')
 {
     for i in 1 2 3 4 5 6 7; do
@@ -341,7 +341,7 @@ for jobs in 1 2; do
 done
 
 # Lines whose ends fall on a block's edge: a '\n' that is a block's last
-# byte (16384), one before it, a line one byte longer than a block and
+# byte (8192), one before it, a line one byte longer than a block and
 # one whose "\r\n" straddles an edge. padded LEN FILE END: FILE's line, led
 # by spaces to LEN bytes with END ('\n' or '\r\n').
 padded() {
@@ -349,11 +349,11 @@ padded() {
         cat "$2" && printf "$3"
 }
 {
-    padded 16384 good.line '\n'
-    padded 16383 bad.line '\n'
-    padded 16385 good.line '\r\n'
-    padded 16386 bad.line '\n'
-    padded 16384 good.line '\r\n'
+    padded 8192 good.line '\n'
+    padded 8191 bad.line '\n'
+    padded 8193 good.line '\r\n'
+    padded 8194 bad.line '\n'
+    padded 8192 good.line '\r\n'
 } >edges.ndjson
 for jobs in 1 2; do
     run --jobs=$jobs edges.ndjson
