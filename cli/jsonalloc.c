@@ -26,12 +26,15 @@
 #define GRAIN 16   /* the classes are 16, 32, ..., CLASSES * GRAIN bytes */
 #define CLASSES 32 /* larger blocks go straight to malloc and free */
 
-/* In front of every block: its class, or CLASSES for a large one. The union
- * keeps the block after it aligned for any type, as malloc's are. */
-typedef union header {
-    size_t cls;
-    max_align_t align;
-} header;
+/* Right before every block, a size_t: its class, or CLASSES for a large
+ * one. A small block follows its class at once, so that it is 8 bytes
+ * aligned, not 16: what jansson's values need (pointers, size_t, json_int_t,
+ * double), and with 8 bytes less of header malloc rounds a small block
+ * 16 bytes smaller (a json_t of an integer takes 48 bytes of the heap, not
+ * 64). A large block starts LARGE_HEADER bytes into its allocation, so that
+ * it is aligned as malloc's are. */
+#define LARGE_HEADER                                                                     \
+    (sizeof(max_align_t) > sizeof(size_t) ? sizeof(max_align_t) : sizeof(size_t))
 
 typedef struct free_block {
     struct free_block *next;
@@ -45,18 +48,21 @@ typedef struct cache {
 /* Each thread's own: the one state of this file, and never shared. */
 static _Thread_local cache thread_cache;
 
-static size_t class_bytes(size_t cls) { return sizeof(header) + (cls + 1) * GRAIN; }
+static size_t class_bytes(size_t cls) { return sizeof(size_t) + (cls + 1) * GRAIN; }
+
+static size_t *class_of(void *block) { return (size_t *)block - 1; }
 
 void *cli_json_alloc(size_t size)
 {
     size_t cls = size ? (size - 1) / GRAIN : 0;
     cache *c = &thread_cache;
-    header *h;
+    char *h, *block;
 
     if (cls >= CLASSES) {
-        if (size > SIZE_MAX - sizeof(header))
+        if (size > SIZE_MAX - LARGE_HEADER)
             return NULL;
-        h = malloc(sizeof(header) + size);
+        h = malloc(LARGE_HEADER + size);
+        block = h + LARGE_HEADER;
         cls = CLASSES;
     } else if (c->head[cls]) {
         free_block *b = c->head[cls];
@@ -64,30 +70,36 @@ void *cli_json_alloc(size_t size)
         c->head[cls] = b->next;
         c->bytes -= class_bytes(cls);
         return b; /* its header still holds cls */
-    } else
+    } else {
         h = malloc(class_bytes(cls));
+        block = h + sizeof(size_t);
+    }
     if (!h)
         return NULL;
-    h->cls = cls;
-    return h + 1;
+    *class_of(block) = cls;
+    return block;
 }
 
 void cli_json_release(void *p)
 {
     cache *c = &thread_cache;
     free_block *b = p;
-    header *h;
+    size_t cls;
 
     if (!p)
         return;
-    h = (header *)p - 1;
-    if (h->cls >= CLASSES || c->bytes + class_bytes(h->cls) > CLI_JSONALLOC_CACHE_BYTES) {
-        free(h);
+    cls = *class_of(p);
+    if (cls >= CLASSES) {
+        free((char *)p - LARGE_HEADER);
         return;
     }
-    b->next = c->head[h->cls];
-    c->head[h->cls] = b;
-    c->bytes += class_bytes(h->cls);
+    if (c->bytes + class_bytes(cls) > CLI_JSONALLOC_CACHE_BYTES) {
+        free(class_of(p));
+        return;
+    }
+    b->next = c->head[cls];
+    c->head[cls] = b;
+    c->bytes += class_bytes(cls);
 }
 
 /* Under AddressSanitizer, jansson keeps malloc: a block kept for reuse
@@ -117,7 +129,7 @@ void cli_jsonalloc_thread_end(void)
             free_block *b = c->head[i];
 
             c->head[i] = b->next;
-            free((header *)b - 1);
+            free(class_of(b));
         }
     }
     c->bytes = 0;
