@@ -3,7 +3,7 @@
  * timed by the wall clock and measured by wait4's resource usage, which
  * holds the child's peak resident set.
  */
-#define _DEFAULT_SOURCE /* wait4 */
+#define _DEFAULT_SOURCE /* wait4, nanosleep */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench_corpus.h"
@@ -55,21 +56,29 @@ static pid_t start_child(char *const argv[], int in_fd, int out_fd)
     return pid;
 }
 
-static bench_child wait_child(pid_t pid, double started)
+/* The figures of a child that has ended, from its wait status and usage. */
+static bench_child ended_child(int status, const struct rusage *ru, double started)
 {
     bench_child c;
+
+    c.seconds = bench_wall_now() - started;
+    c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    c.cpu_seconds = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+                    (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+    c.max_rss_bytes = ru->ru_maxrss * 1024L; /* kilobytes on Linux */
+    c.private_bytes = 0;
+    return c;
+}
+
+static bench_child wait_child(pid_t pid, double started)
+{
     struct rusage ru;
     int status;
 
     while (wait4(pid, &status, 0, &ru) < 0)
         if (errno != EINTR)
             bench_die("wait4: %s", strerror(errno));
-    c.seconds = bench_wall_now() - started;
-    c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    c.cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-                    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-    c.max_rss_bytes = ru.ru_maxrss * 1024L; /* kilobytes on Linux */
-    return c;
+    return ended_child(status, &ru, started);
 }
 
 bench_child bench_run(char *const argv[], const char *stdin_path, const char *stdout_path)
@@ -89,7 +98,7 @@ bench_child bench_run_all(char *const *const argvs[], size_t n)
     int in_fd = open_or_die("/dev/null", O_RDONLY);
     int out_fd = open_or_die("/dev/null", O_WRONLY);
     pid_t pids[BENCH_MAX_AT_ONCE];
-    bench_child all = {0, 0.0, 0.0, 0}, c;
+    bench_child all = {0, 0.0, 0.0, 0, 0}, c;
     double started;
     size_t i;
 
@@ -166,20 +175,65 @@ bench_child bench_run_fed(char *const argv[], uint64_t seed, size_t count)
     return wait_child(pid, started);
 }
 
+/* A field of kilobytes ("VmHWM:", "RssAnon:") of /proc/PID/status, in
+ * bytes; 0 if unknown. */
+static long status_bytes(const char *path, const char *field)
+{
+    char line[128];
+    size_t n = strlen(field);
+    long kb = 0;
+    FILE *f = fopen(path, "r");
+
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, field, n) == 0)
+            kb = strtol(line + n, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb * 1024L;
+}
+
 /* This process's own peak since its exec (VmHWM), in bytes; 0 if unknown.
  * getrusage would count the memory of the process it was forked from. */
 static long own_peak_since_exec(void)
 {
-    char line[128];
-    long kb = 0;
-    FILE *f = fopen("/proc/self/status", "r");
+    return status_bytes("/proc/self/status", "VmHWM:");
+}
 
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb * 1024L;
+/*
+ * Wait for a child, and look at its anonymous memory (RssAnon: the heap,
+ * the stacks, what it allocated) every millisecond until it ends. The peak
+ * resident memory of wait4 also counts the pages of its program and its
+ * libraries, which come from files, are shared with the page cache and
+ * with other processes, and move by 2 or 3% from run to run with what the
+ * kernel maps around each fault; the anonymous part is the memory the run
+ * itself takes, and moves by a page or two. A sample before the child's
+ * exec sees this helper's copy, which is smaller.
+ */
+static bench_child wait_child_sampling(pid_t pid, double started)
+{
+    const struct timespec pause = {0, 1000000};
+    char path[64];
+    long most = 0, now;
+    struct rusage ru;
+    bench_child c;
+    int status;
+    pid_t got;
+
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    for (;;) {
+        got = wait4(pid, &status, WNOHANG, &ru);
+        if (got == pid)
+            break;
+        if (got < 0 && errno != EINTR)
+            bench_die("wait4: %s", strerror(errno));
+        now = status_bytes(path, "RssAnon:");
+        if (now > most)
+            most = now;
+        nanosleep(&pause, NULL);
+    }
+    c = ended_child(status, &ru, started);
+    c.private_bytes = most;
+    return c;
 }
 
 /*
@@ -198,11 +252,13 @@ int bench_peak_helper(const char *report_path, char *const argv[])
     bench_child ch;
     FILE *f;
 
-    ch = wait_child(start_child(argv, STDIN_FILENO, STDOUT_FILENO), bench_wall_now());
+    ch = wait_child_sampling(start_child(argv, STDIN_FILENO, STDOUT_FILENO),
+                             bench_wall_now());
     f = fopen(report_path, "w");
     if (!f)
         bench_die("%s: %s", report_path, strerror(errno));
-    fprintf(f, "%d %ld %.6f %ld\n", ch.status, ch.max_rss_bytes, ch.cpu_seconds, own);
+    fprintf(f, "%d %ld %.6f %ld %ld\n", ch.status, ch.max_rss_bytes, ch.cpu_seconds, own,
+            ch.private_bytes);
     if (fclose(f) != 0)
         bench_die("%s: %s", report_path, strerror(errno));
     return ch.status;
@@ -213,8 +269,8 @@ bench_child bench_read_peak(const char *report_path, double seconds, long *helpe
     bench_child ch;
     FILE *f = fopen(report_path, "r");
 
-    if (!f || fscanf(f, "%d %ld %lf %ld", &ch.status, &ch.max_rss_bytes, &ch.cpu_seconds,
-                     helper_bytes) != 4)
+    if (!f || fscanf(f, "%d %ld %lf %ld %ld", &ch.status, &ch.max_rss_bytes,
+                     &ch.cpu_seconds, helper_bytes, &ch.private_bytes) != 5)
         bench_die("%s: no report of the helper", report_path);
     fclose(f);
     unlink(report_path);

@@ -66,6 +66,8 @@ typedef struct bench_child {
     double seconds;     /* wall time from fork to wait */
     double cpu_seconds; /* its user and system time, all threads */
     long max_rss_bytes; /* its peak resident memory */
+    long private_bytes; /* its most anonymous memory (RssAnon) seen; 0: not
+                         * sampled (see bench_peak_helper) */
 } bench_child;
 
 /*
@@ -94,7 +96,8 @@ bench_child bench_run_fed(char *const argv[], uint64_t seed, size_t count);
 /*
  * The helper of the memory runs (bench_corpus --peak-report=PATH -- argv):
  * runs argv and writes its peak resident memory to report_path, without the
- * memory of the process that starts it. Returns argv's exit status.
+ * memory of the process that starts it, and the most of its private
+ * memory seen. Returns argv's exit status.
  */
 int bench_peak_helper(const char *report_path, char *const argv[]);
 
