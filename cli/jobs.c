@@ -11,8 +11,8 @@
  *                         then marks it FREE again
  *
  * so the results come out in input order whatever the order the checks end
- * in, the reader is held back when the writer is behind (memory stays at the
- * ring's slots, whatever the length of the input), and all of the run's
+ * in, the reader is held back when the writer is behind (memory stays at
+ * what the ring holds, whatever the length of the input), and all of the run's
  * counting and output happens on the writer thread. The reader's own
  * troubles (an unreadable file) go through the ring too, as message slots,
  * so that they are reported at their place among the results.
@@ -35,6 +35,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,10 @@
 #define STORE_PER_JOB ((size_t)32 << 10)
 
 /* Bytes of documents in the ring at most (one document is always let in,
- * whatever its size), and the largest buffer a slot keeps for the next. */
+ * whatever its size), and the largest buffer a slot keeps for the next
+ * (cli_read_all reads a file into 128 KiB at least). */
 #define IN_FLIGHT ((size_t)16 << 20)
-#define KEEP_BUFFER ((size_t)64 << 10)
+#define KEEP_BUFFER ((size_t)256 << 10)
 
 typedef enum slot_state {
     SLOT_FREE,     /* the reader may fill it */
@@ -77,9 +79,9 @@ typedef struct slot {
     char *text;     /* the document's bytes, or the message: in buf or in
                      * the line store */
     size_t len;
-    int in_store;     /* text is in the line store, up to store_end */
-    size_t store_end; /* the store's head after its line */
-    char *buf;        /* the slot's own buffer; owned */
+    int in_store;       /* text is in the line store, up to store_end */
+    uint64_t store_end; /* the store's head after its line */
+    char *buf;          /* the slot's own buffer; owned */
     size_t cap;
     char *source; /* a copy of cli_doc_in.source; owned */
     size_t source_cap;
@@ -90,14 +92,15 @@ typedef struct slot {
 } slot;
 
 /* The line store: bytes[cap], filled at head and given back at tail, both
- * counts of bytes since the start (64 bits do not wrap in any run), so
+ * counts of bytes since the start (64 bits do not wrap in any run, where
+ * 32 would, and at a cap that does not divide 2^32 move a line), so
  * that head - tail bytes are in use and head % cap is where the next line
  * goes. A line never wraps: when it does not fit before the end, it goes
  * at the start and the bytes skipped count as used until it is freed. */
 typedef struct line_store {
     char *bytes;
     size_t cap;
-    size_t head, tail;
+    uint64_t head, tail;
 } line_store;
 
 struct cli_pool {
@@ -186,9 +189,9 @@ static int goes_in_store(const struct cli_pool *p, size_t len)
 /* Where in the store (a count like head) a line of len bytes would start:
  * at head, or at the start of the buffer when it does not fit before the
  * end. */
-static size_t store_start(const line_store *st, size_t len)
+static uint64_t store_start(const line_store *st, size_t len)
 {
-    size_t at = st->head % st->cap;
+    size_t at = (size_t)(st->head % st->cap);
 
     return len <= st->cap - at ? st->head : st->head + (st->cap - at);
 }
@@ -370,7 +373,7 @@ static slot *wait_for_free_slot(struct cli_pool *p, size_t len, int stores)
  * once store_has_room. */
 static void reserve_in_store(struct cli_pool *p, slot *s, size_t len)
 {
-    size_t start = store_start(&p->store, len);
+    uint64_t start = store_start(&p->store, len);
 
     s->text = p->store.bytes + start % p->store.cap;
     s->in_store = 1;
@@ -417,7 +420,7 @@ static slot *take_slot_for(struct cli_pool *p, const cli_doc_in *in, size_t len,
                            int stores)
 {
     slot *s;
-    size_t head;
+    uint64_t head;
 
     pthread_mutex_lock(&p->lock);
     s = wait_for_free_slot(p, len, stores);

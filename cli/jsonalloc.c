@@ -26,15 +26,23 @@
 #define GRAIN 16   /* the classes are 16, 32, ..., CLASSES * GRAIN bytes */
 #define CLASSES 32 /* larger blocks go straight to malloc and free */
 
-/* Right before every block, a size_t: its class, or CLASSES for a large
- * one. A small block follows its class at once, so that it is 8 bytes
- * aligned, not 16: what jansson's values need (pointers, size_t, json_int_t,
- * double), and with 8 bytes less of header malloc rounds a small block
- * 16 bytes smaller (a json_t of an integer takes 48 bytes of the heap, not
- * 64). A large block starts LARGE_HEADER bytes into its allocation, so that
- * it is aligned as malloc's are. */
+/* Right before every block, a header that holds its class, or CLASSES for
+ * a large one. A small block follows its header at once, so that it is
+ * aligned as the header is, to 8 bytes on a 64-bit machine, not 16: what
+ * jansson's values need (the union holds each kind of member they have),
+ * and with 8 bytes less in front of it malloc rounds a small block 16 bytes
+ * smaller (a json_t of an integer takes 48 bytes of the heap, not 64). A
+ * large block starts LARGE_HEADER bytes into its allocation, so that it is
+ * aligned as malloc's are, with its header right before it all the same. */
+typedef union header {
+    size_t cls;
+    void *pointer;
+    long long integer;
+    double real;
+} header;
+
 #define LARGE_HEADER                                                                     \
-    (sizeof(max_align_t) > sizeof(size_t) ? sizeof(max_align_t) : sizeof(size_t))
+    (sizeof(max_align_t) > sizeof(header) ? sizeof(max_align_t) : sizeof(header))
 
 typedef struct free_block {
     struct free_block *next;
@@ -48,9 +56,9 @@ typedef struct cache {
 /* Each thread's own: the one state of this file, and never shared. */
 static _Thread_local cache thread_cache;
 
-static size_t class_bytes(size_t cls) { return sizeof(size_t) + (cls + 1) * GRAIN; }
+static size_t class_bytes(size_t cls) { return sizeof(header) + (cls + 1) * GRAIN; }
 
-static size_t *class_of(void *block) { return (size_t *)block - 1; }
+static header *header_of(void *block) { return (header *)block - 1; }
 
 void *cli_json_alloc(size_t size)
 {
@@ -62,6 +70,8 @@ void *cli_json_alloc(size_t size)
         if (size > SIZE_MAX - LARGE_HEADER)
             return NULL;
         h = malloc(LARGE_HEADER + size);
+        if (!h)
+            return NULL;
         block = h + LARGE_HEADER;
         cls = CLASSES;
     } else if (c->head[cls]) {
@@ -72,11 +82,11 @@ void *cli_json_alloc(size_t size)
         return b; /* its header still holds cls */
     } else {
         h = malloc(class_bytes(cls));
-        block = h + sizeof(size_t);
+        if (!h)
+            return NULL;
+        block = h + sizeof(header);
     }
-    if (!h)
-        return NULL;
-    *class_of(block) = cls;
+    header_of(block)->cls = cls;
     return block;
 }
 
@@ -88,13 +98,13 @@ void cli_json_release(void *p)
 
     if (!p)
         return;
-    cls = *class_of(p);
+    cls = header_of(p)->cls;
     if (cls >= CLASSES) {
         free((char *)p - LARGE_HEADER);
         return;
     }
     if (c->bytes + class_bytes(cls) > CLI_JSONALLOC_CACHE_BYTES) {
-        free(class_of(p));
+        free(header_of(p));
         return;
     }
     b->next = c->head[cls];
@@ -129,7 +139,7 @@ void cli_jsonalloc_thread_end(void)
             free_block *b = c->head[i];
 
             c->head[i] = b->next;
-            free(class_of(b));
+            free(header_of(b));
         }
     }
     c->bytes = 0;

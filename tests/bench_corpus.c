@@ -770,10 +770,14 @@ static void compare_builds(const options *o, int jobs, const char *path, size_t 
     /* The memory a run takes is its anonymous memory (see
      * bench_peak_helper); the peak resident set adds the pages of the
      * program and its libraries, and moves by 2 or 3% from run to run. */
-    printf("  %-38s %6.3f (%.0f against %.0f KiB, medians, documents on stdin)   "
-           "target <= 1 (no worse): %s\n",
-           "  private memory, now / before", kib_now / kib_before, kib_now, kib_before,
-           verdict_word(kib_now <= kib_before));
+    if (kib_now > 0 && kib_before > 0)
+        printf("  %-38s %6.3f (%.0f against %.0f KiB, medians, documents on stdin)   "
+               "target <= 1 (no worse): %s\n",
+               "  private memory, now / before", kib_now / kib_before, kib_now,
+               kib_before, verdict_word(kib_now <= kib_before));
+    else
+        printf("  %-38s not measured (no RssAnon in /proc/PID/status)\n",
+               "  private memory, now / before");
     printf("  %-38s %6.3f (%.2f against %.2f MiB, medians, with the program's pages)\n",
            "  peak resident memory, now / before", mib_now / mib_before, mib_now,
            mib_before);

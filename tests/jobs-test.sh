@@ -96,14 +96,21 @@ EOF
 # lines go round and round, and a longer one into its slot's own buffer.
 # Spaces after the opening brace move the findings' columns, so that a line
 # checked from another line's bytes would show. 600 lines, most short, one
-# in four from 7 to 30 KB.
+# in four from 7 to 30 KB, and every tenth of those 2 bytes either side of
+# a quarter of the store on 2 and on 3 jobs (16384 and 24576 bytes).
 python3 - "$valid_payload" "$mistake_payload" "$tmp/lengths.ndjson" <<'EOF' || exit 99
 import sys
 docs = [open(p, "rb").read().replace(b"\r", b"").replace(b"\n", b" ") for p in sys.argv[1:3]]
+edges = [n + d for n in (16384, 24576) for d in (-2, -1, 0, 1, 2)]
 with open(sys.argv[3], "wb") as f:
     for i in range(600):
-        pad = (i * 7919) % 30000 if i % 4 == 0 else (i * 104729) % 4000
         doc = docs[(i // 3 + i) % 2]
+        if i % 40 == 0:
+            pad = edges[i // 40 % len(edges)] - len(doc)
+        elif i % 4 == 0:
+            pad = (i * 7919) % 30000
+        else:
+            pad = (i * 104729) % 4000
         f.write(doc[:1] + b" " * pad + doc[1:] + b"\n")
 EOF
 "$orderlint" --format=json --jobs=1 "$tmp/lengths.ndjson" >"$tmp/lengths.one" 2>&1
