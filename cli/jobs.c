@@ -51,12 +51,18 @@
 #define SLOTS_PER_JOB 32
 
 /* Bytes of the line store per worker. The reader waits for half the store
- * as for half the slots, and a line longer than a quarter of the store
- * goes in its slot's own buffer. On the benchmark's corpus (lines of 2.6 KB
- * on average, 5.9 KB at most) 32 KiB a worker hold some 12 lines, and
+ * as for half the slots (but not while the workers have nothing to check),
+ * and a line longer than an eighth of the store goes in a buffer of its
+ * own (see goes_in_store). On the benchmark's corpus (lines of 2.6 KB on
+ * average, 5.9 KB at most) 32 KiB a worker hold some 12 lines, and
  * --jobs=2 ran as fast as with a buffer in each slot (CPU 0.997 of it,
  * median of 15 pairs), at a peak of 3,868 KiB where those buffers took
- * 4,408 and a store of 48 KiB a worker 4,004 (medians of 7 runs). */
+ * 4,408 and a store of 48 KiB a worker 4,004 (medians of 7 runs). Longer
+ * lines cost more than they did with a buffer in each slot: --jobs=2 took
+ * 1.08 of the wall time on lines of 5.9 KB and 1.05 on 11.5 KB (11
+ * pairs; with a quarter of the store, 1.22 on 11.5 KB, and with a
+ * sixteenth, lines of more than 4 KB, each in a buffer of its own, made
+ * the private memory of the benchmark's corpus 2% more than before). */
 #define STORE_PER_JOB ((size_t)32 << 10)
 
 /* Bytes of documents in the ring at most (one document is always let in,
@@ -83,6 +89,8 @@ typedef struct slot {
     uint64_t store_end; /* the store's head after its line */
     char *buf;          /* the slot's own buffer; owned */
     size_t cap;
+    int own_line; /* buf holds a line too long for the store: freed once
+                   * written, so that no slot keeps one */
     char *source; /* a copy of cli_doc_in.source; owned */
     size_t source_cap;
     cli_doc_in in; /* in.source points to source */
@@ -179,11 +187,11 @@ static slot *slot_of(struct cli_pool *p, size_t seq)
 /* The slots filled and not yet written. */
 static size_t occupied(const struct cli_pool *p) { return p->next_fill - p->next_write; }
 
-/* Whether a line of len bytes goes in the line store, not in its slot's
- * own buffer. */
+/* Whether a line of len bytes goes in the line store, not in a buffer of
+ * its own: when the store holds 8 such lines at least. */
 static int goes_in_store(const struct cli_pool *p, size_t len)
 {
-    return len <= p->store.cap / 4;
+    return len <= p->store.cap / 8;
 }
 
 /* Where in the store (a count like head) a line of len bytes would start:
@@ -213,13 +221,17 @@ static int room_for(struct cli_pool *p, size_t len, int stores)
 
 /* Whether to wake the waiting reader: once half the ring is free (and half
  * the store, for a line), so that it fills slots in a run instead of one
- * each time the writer frees one. When documents are large the bytes hold
- * it back instead; it goes once they allow, and at the latest when the
- * ring is empty. */
+ * each time the writer frees one; but at once when there is room and the
+ * workers have nothing left to check (they wait anyway). When documents
+ * are large the bytes hold it back instead; it goes once they allow, and
+ * at the latest when the ring is empty. */
 static int reader_may_go(struct cli_pool *p)
 {
-    return room_for(p, p->reader_wants, p->reader_stores) &&
-           occupied(p) <= p->nslots / 2 &&
+    if (!room_for(p, p->reader_wants, p->reader_stores))
+        return 0;
+    if (p->next_check == p->next_fill)
+        return 1;
+    return occupied(p) <= p->nslots / 2 &&
            (!p->reader_stores || p->store.head - p->store.tail <= p->store.cap / 2);
 }
 
@@ -268,6 +280,10 @@ static void *worker_main(void *arg)
              * last slot this worker passed may have been a message, after
              * the last check of all. */
             wake_writer_if_due(p);
+            /* and the reader, if it waits for a batch of room that this
+             * worker would rather not wait for */
+            if (p->reader_waiting && reader_may_go(p))
+                pthread_cond_signal(&p->freed);
             if (p->input_ended)
                 break;
             pthread_cond_wait(&p->to_check, &p->lock);
@@ -335,7 +351,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&p->lock);
         write_slot(p->run, s);
         unflushed = 1;
-        if (s->cap > KEEP_BUFFER) {
+        if (s->cap > KEEP_BUFFER || s->own_line) {
             free(s->buf);
             s->buf = NULL;
             s->cap = 0;
@@ -468,6 +484,7 @@ static void hand_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
         return;
     swap_buffer(s, buf, cap);
     s->text = s->buf;
+    s->own_line = 0;
     mark_ready(p, s, in, len);
 }
 
@@ -481,11 +498,14 @@ static void copy_to_pool(struct cli_pool *p, const cli_doc_in *in, const char *t
         return;
     if (stores) {
         memcpy(s->text, text, len);
+        s->own_line = 0;
     } else if (copy_bytes(&s->buf, &s->cap, text, len) != 0) {
         cli_input_fail(p->run, "%s: out of memory", in->source);
         return;
-    } else
+    } else {
         s->text = s->buf;
+        s->own_line = 1;
+    }
     mark_ready(p, s, in, len);
 }
 
@@ -506,6 +526,7 @@ static void message_to_pool(struct cli_pool *p, const char *msg)
         return;
     }
     s->text = s->buf;
+    s->own_line = 0;
     s->len = strlen(msg);
     s->is_message = 1;
     s->report = NULL;

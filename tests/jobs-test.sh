@@ -91,17 +91,17 @@ assert summary["rejected"] == sum(1 for d in docs if not d["valid"]) > 0
 assert summary["valid"] > 0
 EOF
 
-# Lines of many lengths: with more than one job, a line of up to a quarter
+# Lines of many lengths: with more than one job, a line of up to an eighth
 # of the ring's line store (32 KiB a job) is copied into the store, where
-# lines go round and round, and a longer one into its slot's own buffer.
+# lines go round and round, and a longer one into a buffer of its own.
 # Spaces after the opening brace move the findings' columns, so that a line
 # checked from another line's bytes would show. 600 lines, most short, one
 # in four from 7 to 30 KB, and every tenth of those 2 bytes either side of
-# a quarter of the store on 2 and on 3 jobs (16384 and 24576 bytes).
+# an eighth of the store on 2 and on 3 jobs (8192 and 12288 bytes).
 python3 - "$valid_payload" "$mistake_payload" "$tmp/lengths.ndjson" <<'EOF' || exit 99
 import sys
 docs = [open(p, "rb").read().replace(b"\r", b"").replace(b"\n", b" ") for p in sys.argv[1:3]]
-edges = [n + d for n in (16384, 24576) for d in (-2, -1, 0, 1, 2)]
+edges = [n + d for n in (8192, 12288) for d in (-2, -1, 0, 1, 2)]
 with open(sys.argv[3], "wb") as f:
     for i in range(600):
         doc = docs[(i // 3 + i) % 2]
