@@ -186,13 +186,15 @@ void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);
 int cli_utf8_valid(const char *s);
 void cli_json_string(FILE *out, const char *s);
 void cli_json_int(FILE *out, json_int_t n);
+/* json_dumps, but NULL whenever a part of the text could not be stored
+ * (out of memory), where jansson's may leave out an object's key; free()
+ * the result. */
+char *cli_json_dumps(const json_t *v, size_t flags);
 
 /* jsonalloc.c: jansson's allocator, a cache of small blocks per thread.
  * Install it before the first jansson call; a thread that allocated with
  * jansson calls cli_jsonalloc_thread_end before it ends, which gives the
- * cache back to malloc (the blocks in use stay valid). cli_json_free frees
- * what jansson returned to be freed (json_dumps), whichever allocator it
- * has. */
+ * cache back to malloc (the blocks in use stay valid). */
 void cli_jsonalloc_install(void);
 /* What it installs: malloc and free for jansson (tests/check_jsonalloc.c). */
 void *cli_json_alloc(size_t size);
@@ -200,7 +202,6 @@ void cli_json_release(void *p);
 #define CLI_JSONALLOC_CACHE_BYTES ((size_t)256 << 10) /* a thread's at most */
 void cli_jsonalloc_thread_end(void);
 size_t cli_jsonalloc_cached(void); /* bytes in the calling thread's cache */
-void cli_json_free(void *p);
 
 /* progress.c */
 void cli_progress_start(cli_run *run, double total_bytes);

@@ -586,7 +586,7 @@ static void pool_free(struct cli_pool *p)
 {
     size_t i;
 
-    for (i = 0; i < p->nslots; i++) {
+    for (i = 0; p->slots && i < p->nslots; i++) { /* calloc may have failed */
         free(p->slots[i].buf);
         free(p->slots[i].source);
         ol_report_free(p->slots[i].report);

@@ -146,11 +146,3 @@ void cli_jsonalloc_thread_end(void)
 }
 
 size_t cli_jsonalloc_cached(void) { return thread_cache.bytes; }
-
-void cli_json_free(void *p)
-{
-    json_free_t release;
-
-    json_get_alloc_funcs(NULL, &release);
-    release(p);
-}

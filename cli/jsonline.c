@@ -13,6 +13,8 @@
  * writers on every kind of string.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -112,3 +114,49 @@ void cli_json_string(FILE *out, const char *str)
 }
 
 void cli_json_int(FILE *out, json_int_t n) { fprintf(out, "%" JSON_INTEGER_FORMAT, n); }
+
+/* ---- json_dumps, with no failure lost ------------------------------------- */
+
+typedef struct dump_buffer {
+    char *text;
+    size_t len, cap;
+    int failed; /* once set, every later append fails too */
+} dump_buffer;
+
+static int append_dumped(const char *bytes, size_t n, void *data)
+{
+    dump_buffer *b = data;
+
+    if (!b->failed && n >= b->cap - b->len) {
+        size_t cap = b->cap * 2 > b->len + n + 1 ? b->cap * 2 : b->len + n + 1;
+        char *grown = cap > b->len ? realloc(b->text, cap) : NULL;
+
+        if (grown) {
+            b->text = grown;
+            b->cap = cap;
+        } else
+            b->failed = 1;
+    }
+    if (b->failed)
+        return -1;
+    memcpy(b->text + b->len, bytes, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+    return 0;
+}
+
+/* jansson 2.14 does not check the writing of an object's key (dump.c): with
+ * json_dumps, a key that does not fit its buffer (out of memory) is left out
+ * of the text, and the text is returned all the same. Here a writer that
+ * has failed fails every call after, and those jansson checks. */
+char *cli_json_dumps(const json_t *v, size_t flags)
+{
+    dump_buffer b = {NULL, 0, 0, 0};
+
+    if (!v || json_dump_callback(v, append_dumped, &b, flags) != 0 || b.failed ||
+        append_dumped("", 0, &b) != 0) {
+        free(b.text);
+        return NULL;
+    }
+    return b.text;
+}

@@ -302,13 +302,13 @@ static void print_document_json(const cli_doc *d)
 /* Print v on one line and release it. */
 static void print_json_line(cli_run *run, json_t *v)
 {
-    char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    char *s = cli_json_dumps(v, JSON_COMPACT);
 
     if (s)
         printf("%s\n", s);
     else
         cli_fail(run, "out of memory");
-    cli_json_free(s);
+    free(s);
     json_decref(v);
 }
 

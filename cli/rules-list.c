@@ -68,7 +68,7 @@ static json_t *rule_json(const ol_rule_info *r)
 /* Print v (taking it) as JSON on a line; -1 when there was none to print. */
 static int print_json(json_t *v)
 {
-    char *s = v ? json_dumps(v, JSON_INDENT(2)) : NULL;
+    char *s = cli_json_dumps(v, JSON_INDENT(2));
 
     json_decref(v);
     if (!s) {
@@ -76,7 +76,7 @@ static int print_json(json_t *v)
         return -1;
     }
     puts(s);
-    cli_json_free(s);
+    free(s);
     return 0;
 }
 

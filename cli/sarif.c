@@ -64,15 +64,16 @@ void cli_sarif_free(cli_sarif *s)
 /* ---- building blocks ------------------------------------------------------- */
 
 /* A JSON string of s; jansson takes UTF-8 only, so any other byte becomes
- * '?' (a file name that is not UTF-8). */
+ * '?' (a file name that is not UTF-8). NULL when out of memory: a string
+ * that is UTF-8 is never changed (json_string's NULL does not say which). */
 static json_t *jstr(const char *s)
 {
-    json_t *v = json_string(s);
     size_t n = strlen(s);
     char *copy, *p;
+    json_t *v;
 
-    if (v)
-        return v;
+    if (cli_utf8_valid(s))
+        return json_string(s);
     copy = malloc(n + 1);
     if (!copy)
         return NULL;

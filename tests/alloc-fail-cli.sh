@@ -1,0 +1,97 @@
+#!/bin/sh
+# alloc-fail-cli.sh: the command line out of memory. A shim (failmalloc.c,
+# built here with cc, loaded with LD_PRELOAD) makes one allocation of a run
+# fail: the first hundred one by one, then a hundred of the rest, evenly
+# spaced, and the last 150 one by one, where the threads are started and
+# the results and the summary written. Each
+# run must end with status 0, 1 or 2, never a signal or a hang; with 0 or
+# 1 its output must be that of the run without a failure (the allocation
+# was one the program can do without), and with 2 it must say why on
+# stderr. Not under the sanitizers, whose runtime must be loaded first.
+# Run by `make check`.
+set -u
+
+: "${top_srcdir:=..}"
+: "${top_builddir:=..}"
+orderlint=$top_builddir/cli/orderlint
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/alloc-fail-cli.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+if [ "${OL_SANITIZED:-}" = yes ]; then
+    echo "alloc-fail-cli.sh: a sanitizer build: no malloc of our own before its runtime"
+    exit 77
+fi
+command -v cc >/dev/null 2>&1 || { echo "alloc-fail-cli.sh: no cc"; exit 77; }
+if ! cc -shared -fPIC -o "$tmp/failmalloc.so" "$top_srcdir/tests/failmalloc.c" 2>"$tmp/cc.err"; then
+    echo "alloc-fail-cli.sh: the shim does not build here (glibc's __libc_malloc?):"
+    head -n 5 "$tmp/cc.err"
+    exit 77
+fi
+timeout=
+command -v timeout >/dev/null 2>&1 && timeout="timeout 30"
+
+# The inputs: a file with a finding, and NDJSON of valid and rejected ones.
+mistake=$top_srcdir/examples/payloads/create-session-tax-mistake.json
+valid=$top_srcdir/examples/payloads/create-session-valid.json
+i=0
+while [ $i -lt 10 ]; do
+    tr -d '\n' <"$valid" && echo
+    tr -d '\n' <"$mistake" && echo
+    i=$((i + 1))
+done >"$tmp/batch.ndjson"
+
+# sweep WHAT ARG...: orderlint ARG... with each chosen allocation failing.
+sweep() {
+    what=$1
+    shift
+    "$orderlint" "$@" >"$tmp/base.out" 2>"$tmp/base.err"
+    base_rc=$?
+    FAILMALLOC_COUNT=$tmp/count LD_PRELOAD=$tmp/failmalloc.so "$orderlint" "$@" \
+        >/dev/null 2>&1
+    total=$(cat "$tmp/count" 2>/dev/null || echo 0)
+    if [ "$total" -lt 1000 ]; then
+        failed=$((failed + 1))
+        echo "FAIL: $what: only $total allocations counted: the shim is not working"
+        return
+    fi
+    stride=$(((total - 200) / 100 + 1))
+    runs=0
+    bad=0
+    at=1
+    while [ "$at" -le "$total" ]; do
+        runs=$((runs + 1))
+        rc=0
+        FAILMALLOC_AT=$at LD_PRELOAD=$tmp/failmalloc.so $timeout "$orderlint" "$@" \
+            >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+        problem=
+        if [ "$rc" -gt 2 ]; then
+            problem="exit status $rc (a signal, or 124: a hang)"
+        elif [ "$rc" -le 1 ] && { [ "$rc" -ne "$base_rc" ] || ! cmp -s "$tmp/out" "$tmp/base.out"; }; then
+            problem="exit status $rc and other output than without a failure"
+        elif [ "$rc" -eq 2 ] && [ ! -s "$tmp/err" ]; then
+            problem="exit status 2 and nothing on stderr"
+        fi
+        if [ -n "$problem" ]; then
+            bad=$((bad + 1))
+            [ "$bad" -le 5 ] && echo "FAIL: $what, allocation $at of $total failing: $problem" &&
+                head -c 300 "$tmp/err" && diff "$tmp/base.out" "$tmp/out" | head -n 4
+        fi
+        if [ "$at" -lt 100 ] || [ "$at" -gt $((total - 150)) ]; then
+            at=$((at + 1))
+        else
+            at=$((at + stride))
+        fi
+    done
+    if [ "$bad" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    echo "alloc-fail-cli.sh: $what: $runs runs of $total allocations, $bad wrong"
+}
+
+sweep "one file, --format=json" --format=json "$mistake"
+sweep "one file, the text format" "$mistake"
+sweep "one file, --format=sarif" --format=sarif "$mistake"
+sweep "NDJSON, --jobs=2" --format=json --jobs=2 "$tmp/batch.ndjson"
+
+echo "alloc-fail-cli.sh: $passed checks passed, $failed failed"
+[ "$failed" -eq 0 ]
