@@ -184,6 +184,7 @@ void cli_input_fail(cli_run *run, const char *fmt, ...) CLI_PRINTF(2, 3);
  * cli_json_string writes s (NULL as ""), and a string that is not UTF-8
  * (cli_utf8_valid says) with '?' for its non-ASCII bytes. */
 int cli_utf8_valid(const char *s);
+int cli_utf8_valid_n(const char *s, size_t len); /* NUL bytes count as valid */
 void cli_json_string(FILE *out, const char *s);
 void cli_json_int(FILE *out, json_int_t n);
 /* json_dumps, but NULL whenever a part of the text could not be stored

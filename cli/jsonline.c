@@ -51,20 +51,22 @@ static int valid_sequence(const unsigned char *s, size_t n)
     return cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
 }
 
-int cli_utf8_valid(const char *str)
+int cli_utf8_valid_n(const char *str, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)str;
+    const unsigned char *s = (const unsigned char *)str, *end = s + len;
 
-    while (*s) {
+    while (s < end) {
         size_t n = sequence_length(*s);
 
         /* a NUL in a sequence is not a continuation byte: it ends it */
-        if (n == 0 || (n > 1 && !valid_sequence(s, n)))
+        if (n == 0 || n > (size_t)(end - s) || (n > 1 && !valid_sequence(s, n)))
             return 0;
         s += n;
     }
     return 1;
 }
+
+int cli_utf8_valid(const char *str) { return cli_utf8_valid_n(str, strlen(str)); }
 
 /* The escape of c, or NULL when c goes out as it is. */
 static const char *escape_of(unsigned char c, char spare[7])

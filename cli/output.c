@@ -369,8 +369,9 @@ static int tally_order(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-/* "LABEL: KEY N, KEY N, ..." on stderr; nothing for no counts. */
-static void print_counts(const char *label, const json_t *counts)
+/* "LABEL: KEY N, KEY N, ..." on stderr; nothing for no counts. -1 when out
+ * of memory. */
+static int print_counts(const char *label, const json_t *counts)
 {
     size_t i = 0, n = json_object_size(counts);
     tally *v = n ? malloc(n * sizeof(*v)) : NULL;
@@ -378,7 +379,7 @@ static void print_counts(const char *label, const json_t *counts)
     json_t *value;
 
     if (!v)
-        return; /* nothing to count, or no memory for the order: the totals stand */
+        return n ? -1 : 0;
     json_object_foreach((json_t *)counts, key, value)
     {
         v[i].key = key;
@@ -390,17 +391,19 @@ static void print_counts(const char *label, const json_t *counts)
         fprintf(stderr, "%s %s %" JSON_INTEGER_FORMAT, i ? "," : "", v[i].key, v[i].n);
     fputc('\n', stderr);
     free(v);
+    return 0;
 }
 
 /* The totals, then the rejected documents by Klarna's error_code and the
  * findings by rule (the json format's by_error_code and by_rule). */
-static void print_text_summary(const cli_run *run)
+static int print_text_summary(const cli_run *run)
 {
     fflush(stdout); /* the findings first, as in vmessage() */
     fprintf(stderr, "%zu documents, %zu valid, %zu rejected, %zu warnings\n",
             run->documents, run->valid, run->rejected, run->warnings);
-    print_counts("rejected by error_code", run->by_error_code);
-    print_counts("findings by rule", run->by_rule);
+    if (print_counts("rejected by error_code", run->by_error_code) != 0)
+        return -1;
+    return print_counts("findings by rule", run->by_rule);
 }
 
 /* The last line of the json format; its only key is "summary". */
@@ -416,7 +419,8 @@ void cli_report_summary(cli_run *run)
 {
     switch (run->opts->format) {
     case CLI_FORMAT_TEXT:
-        print_text_summary(run);
+        if (print_text_summary(run) != 0)
+            cli_fail(run, "out of memory");
         break;
     case CLI_FORMAT_JSON:
         print_json_line(run, summary_json(run));

@@ -57,8 +57,8 @@ static json_t *kinds_json(unsigned int kinds)
 
 static json_t *rule_json(const ol_rule_info *r)
 {
-    return json_pack("{s:s, s:s, s:b, s:o*, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
-                     "id", r->id, "severity", ol_severity_name(r->severity), "enabled",
+    return json_pack("{s:s, s:s, s:b, s:o, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}", "id",
+                     r->id, "severity", ol_severity_name(r->severity), "enabled",
                      r->enabled, "kinds", kinds_json(r->kinds), "error_code",
                      r->error_code, "http_status", r->http_status, "klarna_message",
                      r->klarna_message, "message", r->message, "hint", r->hint,
@@ -127,6 +127,7 @@ int cli_list_rules(const ol_ruleset *rs, cli_format format)
 typedef struct words {
     char *v[16];
     size_t n;
+    int failed; /* a word could not be stored: the command would be wrong */
 } words;
 
 static void words_add(words *w, const char *a, const char *b)
@@ -134,8 +135,10 @@ static void words_add(words *w, const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     char *s = w->n < sizeof(w->v) / sizeof(w->v[0]) ? malloc(la + lb + 1) : NULL;
 
-    if (!s)
-        return; /* out of memory: the word is left out, and the test says so */
+    if (!s) {
+        w->failed = 1; /* out of memory, or more words than fit */
+        return;
+    }
     memcpy(s, a, la);
     memcpy(s + la, b, lb + 1);
     w->v[w->n++] = s;
@@ -161,15 +164,18 @@ static void add_time(words *w, const char *option, const char *value)
 /* A value of the context file: the rest of the line, or a JSON string. */
 static void add_value(words *w, const char *option, const char *value)
 {
+    json_error_t err;
     json_t *s;
 
     if (value[0] != '"') {
         words_add(w, option, value);
         return;
     }
-    s = json_loads(value, JSON_DECODE_ANY, NULL);
+    s = json_loads(value, JSON_DECODE_ANY, &err);
     if (json_is_string(s))
         words_add(w, option, json_string_value(s));
+    else if (!s && json_error_code(&err) == json_error_out_of_memory)
+        w->failed = 1;
     json_decref(s);
 }
 
@@ -211,6 +217,7 @@ static void add_context(words *w, const char *context)
 static void example_words(words *w, const cli_example *ex)
 {
     w->n = 0;
+    w->failed = 0;
     words_add(w, "--no-config", "");
     words_add(w, "--kind=", ex->kind);
     if (ex->session)
@@ -266,17 +273,22 @@ static void print_limits_note(const char *limits)
            (int)strcspn(limits, "\n"), limits, defaults.max_bytes);
 }
 
-static void print_example(const char *title, const cli_example *ex)
+/* -1 when the command could not be put together (out of memory). */
+static int print_example(const char *title, const cli_example *ex)
 {
     words w;
     size_t i;
 
     if (!ex->case_name) {
         printf("%s: none in the corpus.\n", title);
-        return;
+        return 0;
+    }
+    example_words(&w, ex);
+    if (w.failed) {
+        words_free(&w);
+        return -1;
     }
     printf("%s (corpus case %s):\n  $ orderlint", title, ex->case_name);
-    example_words(&w, ex);
     for (i = 0; i < w.n; i++) {
         putchar(' ');
         print_word(w.v[i]);
@@ -295,6 +307,7 @@ static void print_example(const char *title, const cli_example *ex)
     if (ex->rules_name)
         print_file(ex->rules_name, ex->rules, strlen(ex->rules));
     puts("--- end");
+    return 0;
 }
 
 static const cli_rule_examples *examples_of(const char *id)
@@ -310,7 +323,8 @@ static const cli_rule_examples *examples_of(const char *id)
 
 static const char *or_none(const char *s) { return s[0] ? s : "(none)"; }
 
-static void explain_text(const ol_rule_info *r, const cli_rule_examples *ex)
+/* -1 when out of memory. */
+static int explain_text(const ol_rule_info *r, const cli_rule_examples *ex)
 {
     char kinds[256];
 
@@ -331,11 +345,12 @@ static void explain_text(const ol_rule_info *r, const cli_rule_examples *ex)
         printf("Examples: none; %s comes from %s, and only the built-in rules have "
                "examples.\n",
                r->id, r->file);
-        return;
+        return 0;
     }
-    print_example("Failing example", &ex->fail);
+    if (print_example("Failing example", &ex->fail) != 0)
+        return -1;
     putchar('\n');
-    print_example("Passing example", &ex->pass);
+    return print_example("Passing example", &ex->pass);
 }
 
 /* ---- an example, as JSON ---------------------------------------------------- */
@@ -345,6 +360,8 @@ static int set_file(json_t *files, const char *name, const char *text, size_t le
     /* a text that is not UTF-8 (a malformed body) cannot be a JSON string */
     json_t *s = json_stringn(text, len);
 
+    if (!s && cli_utf8_valid_n(text, len))
+        return -1; /* out of memory */
     return json_object_set_new(files, name, s ? s : json_null());
 }
 
@@ -361,6 +378,7 @@ static json_t *example_json(const cli_example *ex)
         return bad ? NULL : json_null();
     }
     example_words(&w, ex);
+    bad |= w.failed;
     for (i = 0; i < w.n; i++)
         bad |= json_array_append_new(args, json_string(w.v[i]));
     words_free(&w);
@@ -385,7 +403,7 @@ static json_t *example_json(const cli_example *ex)
 static json_t *explain_json(const ol_rule_info *r, const cli_rule_examples *ex)
 {
     json_t *o = rule_json(r);
-    json_t *e = ex ? json_pack("{s:o*, s:o*}", "fail", example_json(&ex->fail), "pass",
+    json_t *e = ex ? json_pack("{s:o, s:o}", "fail", example_json(&ex->fail), "pass",
                                example_json(&ex->pass))
                    : json_null();
 
@@ -410,6 +428,9 @@ int cli_explain_rule(const ol_ruleset *rs, const char *id, cli_format format)
     if (format == CLI_FORMAT_JSON)
         return print_json(explain_json(r, examples_of(id))) == 0 ? CLI_EXIT_CLEAN
                                                                  : CLI_EXIT_TROUBLE;
-    explain_text(r, examples_of(id));
+    if (explain_text(r, examples_of(id)) != 0) {
+        cli_error("out of memory");
+        return CLI_EXIT_TROUBLE;
+    }
     return CLI_EXIT_CLEAN;
 }
