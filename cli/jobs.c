@@ -25,11 +25,12 @@
  * filled them, so the store is used first in, first out, and a line costs
  * no allocation; its memory is what the lines in the ring take, not (as
  * when each slot kept a buffer of its own) the ring's slots times the
- * largest line each ever held. A line too long for the store, a file and a
- * message go in the slot's own buffer, which it keeps for the next unless
- * it is larger than KEEP_BUFFER. Memory stays bounded whatever the
- * documents: the reader also waits while the documents in the ring add up
- * to more than IN_FLIGHT bytes.
+ * largest line each ever held. A line too long for the store goes in a
+ * buffer of its own, freed once it is written; a file and a message go in
+ * the slot's own buffer, which it keeps for the next unless it is larger
+ * than KEEP_BUFFER. Memory stays bounded whatever the documents: the reader
+ * also waits while the documents in the ring add up to more than IN_FLIGHT
+ * bytes.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -372,9 +373,12 @@ static void *writer_main(void *arg)
 
 /* The next slot to fill, once the writer has freed it and there is room in
  * the ring for len more bytes, in the line store if stores; with the lock
- * held. */
+ * held. Its bytes are in neither the store nor a buffer of their own until
+ * the caller says so. */
 static slot *wait_for_free_slot(struct cli_pool *p, size_t len, int stores)
 {
+    slot *s;
+
     p->reader_wants = len;
     p->reader_stores = stores;
     while (!room_for(p, len, stores)) {
@@ -382,7 +386,10 @@ static slot *wait_for_free_slot(struct cli_pool *p, size_t len, int stores)
         pthread_cond_wait(&p->freed, &p->lock);
         p->reader_waiting = 0;
     }
-    return slot_of(p, p->next_fill);
+    s = slot_of(p, p->next_fill);
+    s->in_store = 0;
+    s->own_line = 0;
+    return s;
 }
 
 /* Give a slot the next len bytes of the line store; with the lock held,
@@ -443,8 +450,6 @@ static slot *take_slot_for(struct cli_pool *p, const cli_doc_in *in, size_t len,
     head = p->store.head;
     if (stores)
         reserve_in_store(p, s, len);
-    else
-        s->in_store = 0;
     pthread_mutex_unlock(&p->lock);
     /* A FREE slot, and its bytes in the store, are the reader's alone until
      * it is marked READY. */
@@ -484,7 +489,6 @@ static void hand_to_pool(struct cli_pool *p, const cli_doc_in *in, char **buf,
         return;
     swap_buffer(s, buf, cap);
     s->text = s->buf;
-    s->own_line = 0;
     mark_ready(p, s, in, len);
 }
 
@@ -498,7 +502,6 @@ static void copy_to_pool(struct cli_pool *p, const cli_doc_in *in, const char *t
         return;
     if (stores) {
         memcpy(s->text, text, len);
-        s->own_line = 0;
     } else if (copy_bytes(&s->buf, &s->cap, text, len) != 0) {
         cli_input_fail(p->run, "%s: out of memory", in->source);
         return;
@@ -519,14 +522,12 @@ static void message_to_pool(struct cli_pool *p, const char *msg)
     pthread_mutex_lock(&p->lock);
     s = wait_for_free_slot(p, 0, 0);
     pthread_mutex_unlock(&p->lock);
-    s->in_store = 0;
     if (copy_into(&s->buf, &s->cap, msg) != 0) {
         cli_error("%s", msg);
         p->lost_message = 1;
         return;
     }
     s->text = s->buf;
-    s->own_line = 0;
     s->len = strlen(msg);
     s->is_message = 1;
     s->report = NULL;
