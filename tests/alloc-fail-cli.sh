@@ -3,21 +3,19 @@
 # built here with cc, loaded with LD_PRELOAD) makes one allocation of a run
 # fail: the first hundred one by one, then a hundred of the rest, evenly
 # spaced, and the last 150 one by one, where the threads are started and
-# the results and the summary written. Each
-# run must end with status 0, 1 or 2, never a signal or a hang; with 0 or
-# 1 its output and its messages must be those of the run without a failure
-# (the allocation was one the program can do without), and with 2 it must
-# say why on stderr. Not under the sanitizers, whose runtime must be loaded first.
-# Run by `make check`.
+# the results and the summary written. Each run must end with status 0, 1
+# or 2, never a signal or a hang; with 0 or 1 its output and its messages
+# must be those of the run without a failure (the allocation was one the
+# program can do without), and with 2 it must say why on stderr. Not under
+# the sanitizers, whose runtime must be loaded first. Run by `make check`.
 set -u
 
-: "${top_srcdir:=..}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=..}"
-orderlint=$top_builddir/cli/orderlint
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/alloc-fail-cli.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+ol=$(cd "$top_builddir/cli" && pwd)/orderlint
+
+name=alloc-fail-cli
+. "$top_srcdir/tests/cli-lib.sh"
 
 if [ "${OL_SANITIZED:-}" = yes ]; then
     echo "alloc-fail-cli.sh: a sanitizer build: no malloc of our own before its runtime"
@@ -50,21 +48,20 @@ fallback='could not start [0-9]* checking threads: checking on one'
 sweep() {
     what=$1
     shift
-    "$orderlint" "$@" >"$tmp/base.out" 2>"$tmp/base.err"
+    "$ol" "$@" >"$tmp/base.out" 2>"$tmp/base.err" </dev/null
     base_rc=$?
     rm -f "$tmp/count"
-    count_rc=0
-    FAILMALLOC_COUNT=$tmp/count LD_PRELOAD=$tmp/failmalloc.so "$orderlint" "$@" \
-        >/dev/null 2>&1 || count_rc=$?
+    cmd="FAILMALLOC_COUNT=count LD_PRELOAD=failmalloc.so orderlint $*"
+    rc=0
+    FAILMALLOC_COUNT=$tmp/count LD_PRELOAD=$tmp/failmalloc.so "$ol" "$@" \
+        >"$out" 2>"$err" </dev/null || rc=$?
     total=$(cat "$tmp/count" 2>/dev/null || echo 0)
-    if [ "$count_rc" -ne "$base_rc" ]; then
-        failed=$((failed + 1))
-        echo "FAIL: $what: exit status $count_rc with the shim and no failure, $base_rc without it"
+    if [ "$rc" -ne "$base_rc" ]; then
+        fail "$what: exit status $rc with the shim and no failure, $base_rc without it"
         return
     fi
     if [ "$total" -lt 1000 ]; then
-        failed=$((failed + 1))
-        echo "FAIL: $what: only $total allocations counted: the shim is not working"
+        fail "$what: only $total allocations counted: the shim is not working"
         return
     fi
     stride=$(((total - 200) / 100 + 1))
@@ -73,23 +70,28 @@ sweep() {
     at=1
     while [ "$at" -le "$total" ]; do
         runs=$((runs + 1))
+        cmd="FAILMALLOC_AT=$at LD_PRELOAD=failmalloc.so orderlint $*"
         rc=0
-        FAILMALLOC_AT=$at LD_PRELOAD=$tmp/failmalloc.so $timeout "$orderlint" "$@" \
-            >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+        FAILMALLOC_AT=$at LD_PRELOAD=$tmp/failmalloc.so $timeout "$ol" "$@" \
+            >"$out" 2>"$err" </dev/null || rc=$?
         problem=
         if [ "$rc" -gt 2 ]; then
             problem="exit status $rc (a signal, or 124: a hang)"
-        elif [ "$rc" -le 1 ] && { [ "$rc" -ne "$base_rc" ] || ! cmp -s "$tmp/out" "$tmp/base.out"; }; then
+        elif [ "$rc" -le 1 ] && { [ "$rc" -ne "$base_rc" ] || ! cmp -s "$out" "$tmp/base.out"; }; then
             problem="exit status $rc and other output than without a failure"
-        elif [ "$rc" -le 1 ] && ! grep -v "$fallback" "$tmp/err" | cmp -s - "$tmp/base.err"; then
+        elif [ "$rc" -le 1 ] && ! grep -v "$fallback" "$err" | cmp -s - "$tmp/base.err"; then
             problem="exit status $rc and other messages than without a failure"
-        elif [ "$rc" -eq 2 ] && [ ! -s "$tmp/err" ]; then
+        elif [ "$rc" -eq 2 ] && [ ! -s "$err" ]; then
             problem="exit status 2 and nothing on stderr"
         fi
         if [ -n "$problem" ]; then
             bad=$((bad + 1))
-            [ "$bad" -le 5 ] && echo "FAIL: $what, allocation $at of $total failing: $problem" &&
-                head -c 300 "$tmp/err" && diff "$tmp/base.out" "$tmp/out" | head -n 4
+            # the first few shown in full, every one counted
+            if [ "$bad" -le 5 ]; then
+                fail "$what, allocation $at of $total failing: $problem"
+            else
+                failed=$((failed + 1))
+            fi
         fi
         if [ "$at" -lt 100 ] || [ "$at" -gt $((total - 150)) ]; then
             at=$((at + 1))
@@ -99,7 +101,7 @@ sweep() {
             at=$((at + stride))
         fi
     done
-    if [ "$bad" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    [ "$bad" -eq 0 ] && pass
     echo "alloc-fail-cli.sh: $what: $runs runs of $total allocations, $bad wrong"
 }
 
@@ -110,5 +112,4 @@ sweep "NDJSON, --jobs=2" --format=json --jobs=2 "$tmp/batch.ndjson"
 sweep "--explain, as JSON" --explain=order-line.tax --format=json
 sweep "--explain, as text" --explain=order-line.tax
 
-echo "alloc-fail-cli.sh: $passed checks passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
