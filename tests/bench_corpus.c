@@ -19,8 +19,9 @@
  *     Nth of it each: what the machine gives to N checks that share
  *     nothing, the most the threads can reach;
  *   - with --before=OLD, an earlier build's command line (OLD) against this
- *     one on the same file, in turn: the whole text path's CPU time and
- *     peak memory before and after, with --jobs=1 and --jobs=N;
+ *     one on the same file, in turn: the whole text path's CPU time, and
+ *     its private and peak memory, before and after, with --jobs=1 and
+ *     --jobs=N;
  *   - the command line's peak resident memory for 100k and 1M documents of
  *     NDJSON on its standard input.
  *
@@ -729,7 +730,8 @@ static bench_child run_cli_fed(const options *o, size_t count, long *helper_byte
 }
 
 /* One --jobs setting of --before's comparison: the earlier build and this
- * one in turn, runs times each; prints their CPU time and peak memory. */
+ * one in turn, runs times each; prints their CPU time, and their private
+ * and peak memory. */
 static void compare_builds(const options *o, int jobs, const char *path, size_t count)
 {
     bench_child before[MAX_CLI_RUNS], now[MAX_CLI_RUNS], fed;
