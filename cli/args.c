@@ -300,7 +300,9 @@ static int load_json(json_t **dst, const char *option, const char *path)
         cli_error("--%s: %s: %s", option, path, strerror(errno));
         return CLI_EXIT_TROUBLE;
     }
+    cli_jsonalloc_reading(1);
     v = json_loadf(f, JSON_ALLOW_NUL, &jerr);
+    cli_jsonalloc_reading(0);
     fclose(f);
     if (!v) {
         if (jerr.line > 0)

@@ -203,6 +203,15 @@ void cli_json_release(void *p);
 #define CLI_JSONALLOC_CACHE_BYTES ((size_t)256 << 10) /* a thread's at most */
 void cli_jsonalloc_thread_end(void);
 size_t cli_jsonalloc_cached(void); /* bytes in the calling thread's cache */
+/* jansson 2.14's reader does not check that it could save a character of a
+ * token (lex_save in its load.c; jansson issue #362): out of memory there,
+ * it drops the character, or reads and writes past the end of its buffers.
+ * So while the calling thread reads text with json_load* (on), an
+ * allocation that fails ends the program with "out of memory" and status
+ * 2, before jansson sees the NULL. The command line does so for the files
+ * it reads itself; documents are read by the library's own loader. Only
+ * with the allocator installed: not under AddressSanitizer. */
+void cli_jsonalloc_reading(int on);
 
 /* progress.c */
 void cli_progress_start(cli_run *run, double total_bytes);
@@ -245,9 +254,11 @@ int cli_config_add_rule_files(const cli_config *c, ol_ruleset *rs);
 int cli_config_set_rules(const cli_config *c, ol_ruleset *rs);
 /* What applies to one input (source as in cli_doc): the kind to check it
  * as, and dropping the findings the config suppresses for it. Safe to call
- * from several threads at once. */
-ol_kind cli_config_kind(const cli_config *c, const char *source);
-void cli_config_suppress(cli_config *c, const char *source, ol_report *r);
+ * from several threads at once. Each returns 0, or -1 out of memory, when
+ * what applies is not known: *kind is then the default and r unchanged,
+ * and the input must not be reported as if nothing applied. */
+int cli_config_kind(const cli_config *c, const char *source, ol_kind *kind);
+int cli_config_suppress(cli_config *c, const char *source, ol_report *r);
 /* After the run: warn on stderr about each suppression that applied to a
  * checked input and dropped nothing. Returns their number. */
 size_t cli_config_report_unused(const cli_config *c);
@@ -260,13 +271,16 @@ int cli_config_print(const cli_config *c, const cli_options *o, const char *file
  * 1-based line and column (in characters) of the member pointer names (RFC
  * 6901, "~0" and "~1" escapes): of its key when key is nonzero (for an
  * object member), else of its value; where a segment cannot be found, of
- * the deepest value found. A lookup does not rescan the text from its start
- * (what it lists is kept), so it is not safe from several threads at once. */
+ * the deepest value found. It returns 0, or -1 out of memory, when the place
+ * is not known: line and column are then 0, and cli_json_places_failed says
+ * so from then on. A lookup does not rescan the text from its start (what
+ * it lists is kept), so it is not safe from several threads at once. */
 typedef struct cli_json_places cli_json_places;
 cli_json_places *cli_json_places_new(const char *text, size_t len);
 void cli_json_places_free(cli_json_places *p);
-void cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
-                    int *column);
+int cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
+                   int *column);
+int cli_json_places_failed(const cli_json_places *p);
 
 /* rules-list.c */
 int cli_list_rules(const ol_ruleset *rs, cli_format format);

@@ -162,11 +162,22 @@ static place suppression_place(const cli_config *c, const suppression *s)
     return element_place(c, "suppress", (size_t)(s - c->sups));
 }
 
+/* FILE:LINE:COL, or FILE alone when the place is not known (line 0: out
+ * of memory), rather than a wrong one. */
+static void put_place(FILE *f, const char *file, place at)
+{
+    if (at.line > 0)
+        fprintf(f, "%s:%d:%d", file, at.line, at.column);
+    else
+        fputs(file, f);
+}
+
 static void vsay(const char *file, place at, const char *level, const char *fmt,
                  va_list ap)
 {
     fflush(stdout);
-    fprintf(stderr, "%s:%d:%d: %s: ", file, at.line, at.column, level);
+    put_place(stderr, file, at);
+    fprintf(stderr, ": %s: ", level);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }
@@ -274,13 +285,18 @@ static char *absolute(const char *cwd, const char *path)
  * (realpath(3)), so that a file reached through a linked directory gets
  * the globs of where it is, and so does the configuration's directory. A
  * path that is not there (--print-config may name one) is resolved as far
- * as its directory, else taken lexically. NULL when out of memory. */
+ * as its directory, else taken lexically. NULL when out of memory,
+ * realpath's included: that is not a path that is not there. */
 static char *physical(const char *cwd, const char *path)
 {
     char *given = path[0] == '/' ? strdup(path) : join(cwd, path);
     char *real = given ? realpath(given, NULL) : NULL;
     char *abs, *slash, *dir;
 
+    if (!real && (!given || errno == ENOMEM)) {
+        free(given);
+        return NULL;
+    }
     free(given);
     if (real)
         return real;
@@ -291,6 +307,10 @@ static char *physical(const char *cwd, const char *path)
     *slash = '\0';
     dir = realpath(abs, NULL);
     *slash = '/';
+    if (!dir && errno == ENOMEM) {
+        free(abs);
+        return NULL;
+    }
     if (!dir)
         return abs;
     real = join(dir, slash + 1);
@@ -310,10 +330,12 @@ static void cut_last(char *path)
         *slash = '\0';
 }
 
+/* 1 if dir/name exists, 0 if not, -1 out of memory: a configuration must
+ * not be passed over for want of the memory to name it. */
 static int exists(const char *dir, const char *name)
 {
     char *p = join(dir, name);
-    int found = p && access(p, F_OK) == 0;
+    int found = p ? access(p, F_OK) == 0 : -1;
 
     free(p);
     return found;
@@ -378,8 +400,8 @@ static int match_rows(char *const *pat, size_t np, char *const *path, size_t nq,
 }
 
 /* "**" is any number of directories, none too; any other segment is matched
- * by fnmatch(3) within one directory, as FNM_PATHNAME would. Out of memory,
- * no match (the input is taken as outside, as in rel_init). */
+ * by fnmatch(3) within one directory, as FNM_PATHNAME would. 1 for a match,
+ * 0 for none, -1 out of memory. */
 static int match_segments(char *const *pat, size_t np, char *const *path, size_t nq)
 {
     unsigned char small[128];
@@ -387,7 +409,7 @@ static int match_segments(char *const *pat, size_t np, char *const *path, size_t
     int matched;
 
     if (!can)
-        return 0;
+        return -1;
     matched = match_rows(pat, np, path, nq, can);
     if (can != small)
         free(can);
@@ -410,29 +432,34 @@ static void rel_free(relpath *rp)
     free(rp->seg);
 }
 
-/* Out of memory, the input is taken as outside: checked as the default
- * kind, without suppressions (the next allocation will say it). */
-static void rel_init(relpath *rp, const cli_config *c, const char *source)
+/* 0, or -1 out of memory: then the input's kind and suppressions are not
+ * known, and it must not be checked as if it were outside (rel_free is
+ * still called). */
+static int rel_init(relpath *rp, const cli_config *c, const char *source)
 {
     size_t n;
 
     memset(rp, 0, sizeof(*rp));
     if (!c->dir || !source || strcmp(source, STDIN_SOURCE) == 0)
-        return;
+        return 0;
     rp->abs = physical(c->cwd, source);
     n = strlen(c->dir);
     if (!rp->abs)
-        return;
+        return -1;
     if (strcmp(c->dir, "/") == 0)
         n = 0;
     else if (strncmp(rp->abs, c->dir, n) != 0 || rp->abs[n] != '/')
-        return;
-    rp->inside = split(rp->abs + n + 1, &rp->buf, &rp->seg, &rp->nseg) == 0;
+        return 0;
+    if (split(rp->abs + n + 1, &rp->buf, &rp->seg, &rp->nseg) != 0)
+        return -1;
+    rp->inside = 1;
+    return 0;
 }
 
+/* 1, 0, or -1 out of memory. */
 static int glob_matches(const glob *g, const relpath *rp)
 {
-    return rp->inside && match_segments(g->seg, g->nseg, rp->seg, rp->nseg);
+    return rp->inside ? match_segments(g->seg, g->nseg, rp->seg, rp->nseg) : 0;
 }
 
 /* ---- reading the file --------------------------------------------------------- */
@@ -746,7 +773,9 @@ static int parse_config(cli_config *c)
     c->places = cli_json_places_new(c->text, c->len);
     if (!c->places)
         return out_of_memory();
+    cli_jsonalloc_reading(1);
     c->root = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
+    cli_jsonalloc_reading(0);
     if (!c->root) {
         place at = {jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1};
         return error_at(c, at, "%s", jerr.text);
@@ -773,16 +802,20 @@ static int discover(cli_config *c)
 {
     char *dir = strdup(c->cwd);
     size_t up = 0, i;
+    int found = 0, top = 0;
 
-    while (dir && !exists(dir, CONFIG_NAME)) {
-        if (exists(dir, ".git") || strcmp(dir, "/") == 0) {
+    while (dir && (found = exists(dir, CONFIG_NAME)) == 0) {
+        top = exists(dir, ".git");
+        if (top < 0)
+            break;
+        if (top || strcmp(dir, "/") == 0) {
             free(dir);
             return 0;
         }
         cut_last(dir);
         up++;
     }
-    c->shown = dir ? malloc(3 * up + sizeof(CONFIG_NAME)) : NULL;
+    c->shown = dir && found > 0 ? malloc(3 * up + sizeof(CONFIG_NAME)) : NULL;
     if (!c->shown) {
         free(dir);
         return out_of_memory();
@@ -988,51 +1021,84 @@ int cli_config_set_rules(const cli_config *c, ol_ruleset *rs)
 
 /* ---- one input ------------------------------------------------------------------ */
 
-static const kind_glob *kind_glob_for(const cli_config *c, const relpath *rp)
+/* The first kind glob that matches source (*k NULL: none); 0, or -1 out
+ * of memory. */
+static int kind_glob_for(const cli_config *c, const char *source, const kind_glob **k)
 {
+    relpath rp;
     size_t i;
+    int m = rel_init(&rp, c, source);
 
-    for (i = 0; i < c->nkinds; i++) {
-        if (glob_matches(&c->kinds[i].files, rp))
-            return &c->kinds[i]; /* the first that matches */
+    *k = NULL;
+    for (i = 0; i < c->nkinds && m == 0; i++) {
+        m = glob_matches(&c->kinds[i].files, &rp);
+        if (m > 0)
+            *k = &c->kinds[i];
     }
-    return NULL;
+    rel_free(&rp);
+    return m < 0 ? -1 : 0;
 }
 
-ol_kind cli_config_kind(const cli_config *c, const char *source)
+int cli_config_kind(const cli_config *c, const char *source, ol_kind *kind)
 {
     const kind_glob *k = NULL;
-    relpath rp;
 
+    *kind = c->kind;
     if (c->kind_given || c->nkinds == 0)
-        return c->kind;
-    rel_init(&rp, c, source);
-    k = kind_glob_for(c, &rp);
-    rel_free(&rp);
-    return k ? k->kind : c->kind;
+        return 0;
+    if (kind_glob_for(c, source, &k) != 0)
+        return -1;
+    if (k)
+        *kind = k->kind;
+    return 0;
 }
 
+/* 1, 0, or -1 out of memory. */
 static int applies(const suppression *s, const relpath *rp)
 {
-    return !s->has_files || glob_matches(&s->files, rp);
+    return s->has_files ? glob_matches(&s->files, rp) : 1;
 }
 
-void cli_config_suppress(cli_config *c, const char *source, ol_report *r)
+/* Which suppressions apply to source, decided before any is applied, so
+ * that out of memory leaves the report and the counts as they were. */
+static int applying(const cli_config *c, const relpath *rp, unsigned char *which)
 {
-    relpath rp;
     size_t i;
 
-    if (c->nsups == 0)
-        return;
-    rel_init(&rp, c, source);
     for (i = 0; i < c->nsups; i++) {
+        int m = applies(&c->sups[i], rp);
+        if (m < 0)
+            return -1;
+        which[i] = (unsigned char)m;
+    }
+    return 0;
+}
+
+int cli_config_suppress(cli_config *c, const char *source, ol_report *r)
+{
+    relpath rp;
+    unsigned char small[64], *which;
+    size_t i;
+    int rc;
+
+    if (c->nsups == 0)
+        return 0;
+    which = c->nsups <= sizeof(small) ? small : malloc(c->nsups);
+    rc = which ? rel_init(&rp, c, source) : -1;
+    if (which && rc == 0)
+        rc = applying(c, &rp, which);
+    for (i = 0; i < c->nsups && rc == 0; i++) {
         suppression *s = &c->sups[i];
-        if (!applies(s, &rp))
+        if (!which[i])
             continue;
         atomic_fetch_add(&s->applied, 1);
         atomic_fetch_add(&s->dropped, ol_report_suppress(r, s->rule, s->pointer));
     }
-    rel_free(&rp);
+    if (which)
+        rel_free(&rp);
+    if (which != small)
+        free(which);
+    return rc;
 }
 
 /* "RULE at POINTER in GLOB", as much of it as the suppression says. */
@@ -1057,8 +1123,8 @@ size_t cli_config_report_unused(const cli_config *c)
             continue;
         at = suppression_place(c, s);
         fflush(stdout);
-        fprintf(stderr, "%s:%d:%d: warning: the suppression of ", c->shown, at.line,
-                at.column);
+        put_place(stderr, c->shown, at);
+        fputs(": warning: the suppression of ", stderr);
         describe(stderr, s);
         fputs(" matched nothing\n", stderr);
         unused++;
@@ -1069,18 +1135,16 @@ size_t cli_config_report_unused(const cli_config *c)
 /* ---- --print-config -----------------------------------------------------------------
  */
 
-static void print_kind(const cli_config *c, const char *file)
+static int print_kind(const cli_config *c, const char *file)
 {
     const kind_glob *k = NULL;
-    relpath rp;
 
     if (c->kind_given) {
         printf("kind: %s (--kind)\n", ol_kind_name(c->kind));
-        return;
+        return 0;
     }
-    rel_init(&rp, c, file);
-    k = kind_glob_for(c, &rp);
-    rel_free(&rp);
+    if (kind_glob_for(c, file, &k) != 0)
+        return out_of_memory();
     if (k) {
         place at = kind_place(c, k);
         printf("kind: %s (%s:%d:%d: %s)\n", ol_kind_name(k->kind), c->shown, at.line,
@@ -1088,6 +1152,7 @@ static void print_kind(const cli_config *c, const char *file)
     } else {
         printf("kind: %s (the default)\n", ol_kind_name(c->kind));
     }
+    return 0;
 }
 
 static void print_globs(const cli_config *c)
@@ -1134,17 +1199,18 @@ static void print_rules(const cli_config *c, const cli_options *o)
         printf("disabled: %s (--disable)\n", o->disabled[i]);
 }
 
-static void print_suppressions(const cli_config *c, const char *file)
+/* Those that apply to file, or all of them (file NULL). */
+static int print_suppressions(const cli_config *c, const char *file)
 {
     relpath rp;
     size_t i;
+    int m = rel_init(&rp, c, file);
 
-    rel_init(&rp, c, file);
-    for (i = 0; i < c->nsups; i++) {
+    for (i = 0; i < c->nsups && m >= 0; i++) {
         const suppression *s = &c->sups[i];
         place at;
 
-        if (file && !applies(s, &rp))
+        if (file && (m = applies(s, &rp)) <= 0)
             continue;
         at = suppression_place(c, s);
         fputs("suppressed: ", stdout);
@@ -1152,6 +1218,7 @@ static void print_suppressions(const cli_config *c, const char *file)
         printf(" (%s:%d:%d)\n", c->shown, at.line, at.column);
     }
     rel_free(&rp);
+    return m < 0 ? out_of_memory() : 0;
 }
 
 int cli_config_print(const cli_config *c, const cli_options *o, const char *file)
@@ -1159,11 +1226,18 @@ int cli_config_print(const cli_config *c, const cli_options *o, const char *file
     printf("config: %s\n", c->shown ? c->shown : "none");
     if (file) {
         printf("file: %s\n", file);
-        print_kind(c, file);
+        if (print_kind(c, file) != 0)
+            return CLI_EXIT_TROUBLE;
     } else {
         print_globs(c);
     }
     print_rules(c, o);
-    print_suppressions(c, file);
+    if (print_suppressions(c, file) != 0)
+        return CLI_EXIT_TROUBLE;
+    /* a place printed as 0:0: not known, for want of memory */
+    if (cli_json_places_failed(c->places)) {
+        out_of_memory();
+        return CLI_EXIT_TROUBLE;
+    }
     return CLI_EXIT_CLEAN;
 }

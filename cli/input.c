@@ -97,12 +97,6 @@ int cli_read_all(FILE *f, char **data, size_t *cap, size_t *len, size_t keep,
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* What a file is checked as: --kind, or the configuration's globs. */
-static ol_kind kind_of(const cli_run *run, const char *source)
-{
-    return cli_config_kind(run->config, source);
-}
-
 /* JSON's whitespace (RFC 8259): a line of only these is not a document. */
 static int is_blank(const char *s, size_t n)
 {
@@ -238,12 +232,13 @@ static int read_line(line_reader *r, char **buf, size_t *cap, size_t keep,
  * documents. With one job each result is out before the next line is read
  * when the input is not a file (a filter in a pipeline); jobs.c does the
  * same with more. */
-static void check_ndjson(cli_run *run, FILE *f, const char *source, int interactive)
+static void check_ndjson(cli_run *run, FILE *f, const char *source, ol_kind kind,
+                         int interactive)
 {
     char *buf = NULL;
     const char *text;
     size_t cap = 0, line = 0;
-    cli_doc_in in = {source, 0, 0, kind_of(run, source), 0};
+    cli_doc_in in = {source, 0, 0, kind, 0};
     size_t keep = kept_bytes(run), n, consumed;
     line_reader r = {fileno(f), malloc(READ_BLOCK), 0, 0, 0, 0, 0};
     int got = -2;
@@ -288,10 +283,15 @@ static void check_stream(cli_run *run, FILE *f, const char *source, int ndjson)
 {
     char *data = NULL;
     size_t cap = 0, len;
-    cli_doc_in in = {source, 1, 1, kind_of(run, source), 0};
+    /* what a file is checked as: --kind, or the configuration's globs */
+    cli_doc_in in = {source, 1, 1, OL_KIND_CREATE_SESSION, 0};
 
+    if (cli_config_kind(run->config, source, &in.kind) != 0) {
+        cli_input_fail(run, "%s: out of memory", source);
+        return;
+    }
     if (ndjson) {
-        check_ndjson(run, f, source, !is_regular(f));
+        check_ndjson(run, f, source, in.kind, !is_regular(f));
         return;
     }
     if (cli_read_all(f, &data, &cap, &len, kept_bytes(run), &in.bytes) != 0)

@@ -148,8 +148,11 @@ static ol_report *check_text(const cli_run *run, const cli_doc_in *in, const cha
     ol_report *report = NULL;
 
     *rc = ol_check_buffer(&report, run->rs, in->kind, text, len, &run->opts->ctx, err);
-    if (*rc == OL_OK) /* the configuration's suppressions: safe on any thread */
-        cli_config_suppress(run->config, in->source, report);
+    /* the configuration's suppressions: safe on any thread */
+    if (*rc == OL_OK && cli_config_suppress(run->config, in->source, report) != 0) {
+        *rc = OL_ENOMEM;
+        err->text[0] = '\0';
+    }
     return report;
 }
 

@@ -17,6 +17,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -53,14 +54,15 @@ typedef struct cache {
     size_t bytes; /* of the blocks in the lists, headers included */
 } cache;
 
-/* Each thread's own: the one state of this file, and never shared. */
+/* Each thread's own: the state of this file, and never shared. */
 static _Thread_local cache thread_cache;
+static _Thread_local int reading; /* see cli_jsonalloc_reading */
 
 static size_t class_bytes(size_t cls) { return sizeof(header) + (cls + 1) * GRAIN; }
 
 static header *header_of(void *block) { return (header *)block - 1; }
 
-void *cli_json_alloc(size_t size)
+static void *block_of(size_t size)
 {
     size_t cls = size ? (size - 1) / GRAIN : 0;
     cache *c = &thread_cache;
@@ -89,6 +91,19 @@ void *cli_json_alloc(size_t size)
     header_of(block)->cls = cls;
     return block;
 }
+
+void *cli_json_alloc(size_t size)
+{
+    void *block = block_of(size);
+
+    if (!block && reading) { /* what stdout holds is dropped: the run failed */
+        fputs("orderlint: out of memory\n", stderr);
+        _Exit(CLI_EXIT_TROUBLE);
+    }
+    return block;
+}
+
+void cli_jsonalloc_reading(int on) { reading = on; }
 
 void cli_json_release(void *p)
 {

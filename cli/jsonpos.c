@@ -50,6 +50,7 @@ struct cli_json_places {
     size_t next;     /* the slot to reuse next */
     int *line, *col; /* at each multiple of CHECKPOINT; NULL before */
     size_t ncheck;
+    int failed; /* a place was not found for want of memory */
 };
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -293,26 +294,31 @@ static int parse_index(const char *seg, size_t len, size_t *index)
     return 1;
 }
 
-/* The member of the container k that seg[0..len) names; NULL when none. */
-static const member *member_named(const container *k, int object, const char *seg,
-                                  size_t len)
+/* The member of the container k that seg[0..len) names in *found (NULL
+ * when none); -1 out of memory. */
+static int member_named(const container *k, int object, const char *seg, size_t len,
+                        const member **found)
 {
     member want = {NULL, 0, 0};
-    const member *found;
     size_t index;
 
-    if (!object)
-        return parse_index(seg, len, &index) && index < k->n ? &k->m[index] : NULL;
+    *found = NULL;
+    if (!object) {
+        if (parse_index(seg, len, &index) && index < k->n)
+            *found = &k->m[index];
+        return 0;
+    }
     want.key = decode_segment(seg, len);
     if (!want.key)
-        return NULL;
-    found = bsearch(&want, k->m, k->n, sizeof(*k->m), by_key);
+        return -1;
+    *found = bsearch(&want, k->m, k->n, sizeof(*k->m), by_key);
     free(want.key);
-    return found;
+    return 0;
 }
 
 /* One step down, from the value at *at: to the member's value, and its key
- * (or the element itself) in *key_at. 0 when it goes nowhere. */
+ * (or the element itself) in *key_at. 0 when it goes nowhere, -1 out of
+ * memory. */
 static int step(cli_json_places *p, size_t *at, const char *seg, size_t len,
                 size_t *key_at)
 {
@@ -323,7 +329,8 @@ static int step(cli_json_places *p, size_t *at, const char *seg, size_t len,
     if (c != '{' && c != '[')
         return 0;
     k = listed(p, *at);
-    m = k ? member_named(k, c == '{', seg, len) : NULL;
+    if (!k || member_named(k, c == '{', seg, len, &m) != 0)
+        return -1;
     if (!m)
         return 0;
     *key_at = m->at;
@@ -333,24 +340,27 @@ static int step(cli_json_places *p, size_t *at, const char *seg, size_t len,
 
 /* The byte offset of what pointer names: its key's when key is nonzero
  * (for an object member), else its value's. Where a segment cannot be
- * found (or out of memory), the offset of the deepest value found. */
-static size_t offset_of(cli_json_places *p, const char *pointer, int key)
+ * found, the offset of the deepest value found. -1 out of memory. */
+static int offset_of(cli_json_places *p, const char *pointer, int key, size_t *offset)
 {
     scan sc = {p->s, p->n, 0};
     size_t at, key_at;
     const char *seg = pointer;
+    int stepped = 1;
 
     skip_space(&sc);
     at = key_at = sc.i;
-    while (*seg == '/' && at < p->n) {
+    while (*seg == '/' && at < p->n && stepped > 0) {
         const char *end = strchr(seg + 1, '/');
         size_t n = end ? (size_t)(end - seg - 1) : strlen(seg + 1);
 
-        if (!step(p, &at, seg + 1, n, &key_at))
-            return at;
+        stepped = step(p, &at, seg + 1, n, &key_at);
         seg += 1 + n;
     }
-    return key ? key_at : at;
+    if (stepped < 0)
+        return -1;
+    *offset = key && stepped ? key_at : at;
+    return 0;
 }
 
 /* ---- lines and columns ---------------------------------------------------------- */
@@ -443,8 +453,18 @@ void cli_json_places_free(cli_json_places *p)
     free(p);
 }
 
-void cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
-                    int *column)
+int cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
+                   int *column)
 {
-    text_place(p, offset_of(p, pointer, key), line, column);
+    size_t offset;
+
+    if (offset_of(p, pointer, key, &offset) != 0) {
+        *line = *column = 0;
+        p->failed = 1;
+        return -1;
+    }
+    text_place(p, offset, line, column);
+    return 0;
 }
+
+int cli_json_places_failed(const cli_json_places *p) { return p && p->failed; }

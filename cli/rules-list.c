@@ -171,7 +171,9 @@ static void add_value(words *w, const char *option, const char *value)
         words_add(w, option, value);
         return;
     }
+    cli_jsonalloc_reading(1);
     s = json_loads(value, JSON_DECODE_ANY, &err);
+    cli_jsonalloc_reading(0);
     if (json_is_string(s))
         words_add(w, option, json_string_value(s));
     else if (!s && json_error_code(&err) == json_error_out_of_memory)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # alloc-fail-cli.sh: the command line out of memory. A shim (failmalloc.c,
-# built here with cc, loaded with LD_PRELOAD) makes one allocation of a run
+# built here with $CC, loaded with LD_PRELOAD) makes one allocation of a run
 # fail: the first hundred one by one, then a hundred of the rest, evenly
 # spaced, and the last 150 one by one, where the threads are started and
 # the results and the summary written. Each run must end with status 0, 1
@@ -21,8 +21,13 @@ if [ "${OL_SANITIZED:-}" = yes ]; then
     echo "alloc-fail-cli.sh: a sanitizer build: no malloc of our own before its runtime"
     exit 77
 fi
-command -v cc >/dev/null 2>&1 || { echo "alloc-fail-cli.sh: no cc"; exit 77; }
-if ! cc -shared -fPIC -o "$tmp/failmalloc.so" "$top_srcdir/tests/failmalloc.c" 2>"$tmp/cc.err"; then
+# the compiler make uses (CC may hold flags: split on purpose); -z defs makes
+# a libc without __libc_malloc a build failure, and so a skip, not a shim
+# that the loader refuses and a count of nothing
+cc=${CC:-cc}
+command -v ${cc%% *} >/dev/null 2>&1 || { echo "alloc-fail-cli.sh: no $cc"; exit 77; }
+if ! $cc -shared -fPIC -Wl,-z,defs -o "$tmp/failmalloc.so" "$top_srcdir/tests/failmalloc.c" \
+    2>"$tmp/cc.err"; then
     echo "alloc-fail-cli.sh: the shim does not build here (glibc's __libc_malloc?):"
     head -n 5 "$tmp/cc.err"
     exit 77
@@ -111,5 +116,23 @@ sweep "one file, --format=sarif" --format=sarif "$mistake"
 sweep "NDJSON, --jobs=2" --format=json --jobs=2 "$tmp/batch.ndjson"
 sweep "--explain, as JSON" --explain=order-line.tax --format=json
 sweep "--explain, as text" --explain=order-line.tax
+
+# A project's configuration, found from the working directory: a kind glob
+# and a suppression by glob, which must still apply (or the run end with 2)
+# whatever allocation fails, on worker threads too.
+mkdir -p "$tmp/project/legacy" || exit 99
+cat >"$tmp/project/.orderlint.json" <<'EOF'
+{
+  "kinds": [{"files": "legacy/*", "kind": "create-session"}],
+  "suppress": [{"rule": "order-line.tax", "files": "legacy/*", "reason": "old exports"}]
+}
+EOF
+cp "$mistake" "$tmp/project/legacy/mistake.json"
+cp "$tmp/batch.ndjson" "$tmp/project/legacy/batch.ndjson"
+cd "$tmp/project" || exit 99
+sweep "a configuration, one file" --format=json legacy/mistake.json
+sweep "a configuration, NDJSON, --jobs=2" --format=json --jobs=2 legacy/batch.ndjson
+sweep "a configuration, --print-config FILE" --print-config legacy/mistake.json
+cd "$tmp" || exit 99
 
 finish

@@ -21,6 +21,7 @@ int main(void)
     srunner_add_suite(sr, plan_suite());
     srunner_add_suite(sr, jsonalloc_suite());
     srunner_add_suite(sr, jsonline_suite());
+    srunner_add_suite(sr, jsonpos_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

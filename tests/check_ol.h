@@ -17,5 +17,6 @@ Suite *threads_suite(void);
 Suite *plan_suite(void);
 Suite *jsonalloc_suite(void);
 Suite *jsonline_suite(void);
+Suite *jsonpos_suite(void);
 
 #endif /* CHECK_OL_H */
