@@ -209,8 +209,10 @@ size_t cli_jsonalloc_cached(void); /* bytes in the calling thread's cache */
  * So while the calling thread reads text with json_load* (on), an
  * allocation that fails ends the program with "out of memory" and status
  * 2, before jansson sees the NULL. The command line does so for the files
- * it reads itself; documents are read by the library's own loader. Only
- * with the allocator installed: not under AddressSanitizer. */
+ * it reads itself, and while it checks a document: the library's loader
+ * builds the tree with jansson's allocator, and a text that is not JSON is
+ * read again by json_loadb, for jansson's message. Only with the allocator
+ * installed: not under AddressSanitizer. */
 void cli_jsonalloc_reading(int on);
 
 /* progress.c */
@@ -260,8 +262,9 @@ int cli_config_set_rules(const cli_config *c, ol_ruleset *rs);
 int cli_config_kind(const cli_config *c, const char *source, ol_kind *kind);
 int cli_config_suppress(cli_config *c, const char *source, ol_report *r);
 /* After the run: warn on stderr about each suppression that applied to a
- * checked input and dropped nothing. Returns their number. */
-size_t cli_config_report_unused(const cli_config *c);
+ * checked input and dropped nothing, their number in *unused. Returns -1
+ * (out of memory, said) when a warning had to leave out its place. */
+int cli_config_report_unused(const cli_config *c, size_t *unused);
 /* --print-config: what applies to file (NULL: to any input). */
 int cli_config_print(const cli_config *c, const cli_options *o, const char *file);
 
@@ -272,15 +275,16 @@ int cli_config_print(const cli_config *c, const cli_options *o, const char *file
  * 6901, "~0" and "~1" escapes): of its key when key is nonzero (for an
  * object member), else of its value; where a segment cannot be found, of
  * the deepest value found. It returns 0, or -1 out of memory, when the place
- * is not known: line and column are then 0, and cli_json_places_failed says
- * so from then on. A lookup does not rescan the text from its start (what
- * it lists is kept), so it is not safe from several threads at once. */
+ * is not known: line and column are then 0, and cli_json_places_failures
+ * (the number of such lookups so far; NULL has none) grows. A lookup does not rescan the
+ * text from its start (what it lists is kept), so it is not safe from several threads at
+ * once. */
 typedef struct cli_json_places cli_json_places;
 cli_json_places *cli_json_places_new(const char *text, size_t len);
 void cli_json_places_free(cli_json_places *p);
 int cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
                    int *column);
-int cli_json_places_failed(const cli_json_places *p);
+size_t cli_json_places_failures(const cli_json_places *p);
 
 /* rules-list.c */
 int cli_list_rules(const ol_ruleset *rs, cli_format format);

@@ -1111,10 +1111,11 @@ static void describe(FILE *f, const suppression *s)
         fprintf(f, " in %s", s->files.text);
 }
 
-size_t cli_config_report_unused(const cli_config *c)
+int cli_config_report_unused(const cli_config *c, size_t *unused)
 {
-    size_t i, unused = 0;
+    size_t i, failures = cli_json_places_failures(c->places);
 
+    *unused = 0;
     for (i = 0; i < c->nsups; i++) {
         const suppression *s = &c->sups[i];
         place at;
@@ -1127,9 +1128,10 @@ size_t cli_config_report_unused(const cli_config *c)
         fputs(": warning: the suppression of ", stderr);
         describe(stderr, s);
         fputs(" matched nothing\n", stderr);
-        unused++;
+        (*unused)++;
     }
-    return unused;
+    /* a warning without its place, for want of memory */
+    return cli_json_places_failures(c->places) == failures ? 0 : out_of_memory();
 }
 
 /* ---- --print-config -----------------------------------------------------------------
@@ -1146,9 +1148,9 @@ static int print_kind(const cli_config *c, const char *file)
     if (kind_glob_for(c, file, &k) != 0)
         return out_of_memory();
     if (k) {
-        place at = kind_place(c, k);
-        printf("kind: %s (%s:%d:%d: %s)\n", ol_kind_name(k->kind), c->shown, at.line,
-               at.column, k->files.text);
+        printf("kind: %s (", ol_kind_name(k->kind));
+        put_place(stdout, c->shown, kind_place(c, k));
+        printf(": %s)\n", k->files.text);
     } else {
         printf("kind: %s (the default)\n", ol_kind_name(c->kind));
     }
@@ -1164,9 +1166,10 @@ static void print_globs(const cli_config *c)
         return;
     }
     for (i = 0; i < c->nkinds; i++) {
-        place at = kind_place(c, &c->kinds[i]);
-        printf("kind: %s for %s (%s:%d:%d)\n", ol_kind_name(c->kinds[i].kind),
-               c->kinds[i].files.text, c->shown, at.line, at.column);
+        printf("kind: %s for %s (", ol_kind_name(c->kinds[i].kind),
+               c->kinds[i].files.text);
+        put_place(stdout, c->shown, kind_place(c, &c->kinds[i]));
+        puts(")");
     }
     printf("kind: %s (the default)\n", ol_kind_name(c->kind));
 }
@@ -1175,9 +1178,9 @@ static void print_globs(const cli_config *c)
 static void print_entry(const cli_config *c, const char *what, const entry *e,
                         const char *text)
 {
-    place at = entry_place(c, e);
-
-    printf("%s: %s (%s:%d:%d)\n", what, text, c->shown, at.line, at.column);
+    printf("%s: %s (", what, text);
+    put_place(stdout, c->shown, entry_place(c, e));
+    puts(")");
 }
 
 static void print_rules(const cli_config *c, const cli_options *o)
@@ -1189,9 +1192,10 @@ static void print_rules(const cli_config *c, const cli_options *o)
     for (i = 0; i < o->nrule_files; i++)
         printf("rule file: %s (--rules)\n", o->rule_files[i]);
     for (i = 0; i < c->nseverities; i++) {
-        place at = severity_place(c, &c->severities[i]);
-        printf("severity: %s %s (%s:%d:%d)\n", c->severities[i].id,
-               ol_severity_name(c->severities[i].severity), c->shown, at.line, at.column);
+        printf("severity: %s %s (", c->severities[i].id,
+               ol_severity_name(c->severities[i].severity));
+        put_place(stdout, c->shown, severity_place(c, &c->severities[i]));
+        puts(")");
     }
     for (i = 0; i < c->ndisabled; i++)
         print_entry(c, "disabled", &c->disabled[i], c->disabled[i].text);
@@ -1208,14 +1212,14 @@ static int print_suppressions(const cli_config *c, const char *file)
 
     for (i = 0; i < c->nsups && m >= 0; i++) {
         const suppression *s = &c->sups[i];
-        place at;
 
         if (file && (m = applies(s, &rp)) <= 0)
             continue;
-        at = suppression_place(c, s);
         fputs("suppressed: ", stdout);
         describe(stdout, s);
-        printf(" (%s:%d:%d)\n", c->shown, at.line, at.column);
+        fputs(" (", stdout);
+        put_place(stdout, c->shown, suppression_place(c, s));
+        puts(")");
     }
     rel_free(&rp);
     return m < 0 ? out_of_memory() : 0;
@@ -1223,6 +1227,8 @@ static int print_suppressions(const cli_config *c, const char *file)
 
 int cli_config_print(const cli_config *c, const cli_options *o, const char *file)
 {
+    size_t failures = cli_json_places_failures(c->places);
+
     printf("config: %s\n", c->shown ? c->shown : "none");
     if (file) {
         printf("file: %s\n", file);
@@ -1234,8 +1240,8 @@ int cli_config_print(const cli_config *c, const cli_options *o, const char *file
     print_rules(c, o);
     if (print_suppressions(c, file) != 0)
         return CLI_EXIT_TROUBLE;
-    /* a place printed as 0:0: not known, for want of memory */
-    if (cli_json_places_failed(c->places)) {
+    /* a place left out, for want of memory */
+    if (cli_json_places_failures(c->places) != failures) {
         out_of_memory();
         return CLI_EXIT_TROUBLE;
     }

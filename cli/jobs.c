@@ -147,7 +147,10 @@ static ol_report *check_text(const cli_run *run, const cli_doc_in *in, const cha
 {
     ol_report *report = NULL;
 
+    /* out of memory in jansson's reader ends the run (cli_jsonalloc_reading) */
+    cli_jsonalloc_reading(1);
     *rc = ol_check_buffer(&report, run->rs, in->kind, text, len, &run->opts->ctx, err);
+    cli_jsonalloc_reading(0);
     /* the configuration's suppressions: safe on any thread */
     if (*rc == OL_OK && cli_config_suppress(run->config, in->source, report) != 0) {
         *rc = OL_ENOMEM;

@@ -50,7 +50,7 @@ struct cli_json_places {
     size_t next;     /* the slot to reuse next */
     int *line, *col; /* at each multiple of CHECKPOINT; NULL before */
     size_t ncheck;
-    int failed; /* a place was not found for want of memory */
+    size_t failures; /* lookups that failed for want of memory */
 };
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -460,11 +460,11 @@ int cli_json_place(cli_json_places *p, const char *pointer, int key, int *line,
 
     if (offset_of(p, pointer, key, &offset) != 0) {
         *line = *column = 0;
-        p->failed = 1;
+        p->failures++;
         return -1;
     }
     text_place(p, offset, line, column);
     return 0;
 }
 
-int cli_json_places_failed(const cli_json_places *p) { return p && p->failed; }
+size_t cli_json_places_failures(const cli_json_places *p) { return p ? p->failures : 0; }

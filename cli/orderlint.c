@@ -160,6 +160,7 @@ static int tell(const cli_options *o, const cli_config *cfg, const ol_ruleset *r
 static int check_all(const cli_options *o, cli_config *cfg, const ol_ruleset *rs)
 {
     cli_run run;
+    size_t unused;
     int status;
 
     if (!context_ok(rs, o))
@@ -177,7 +178,9 @@ static int check_all(const cli_options *o, cli_config *cfg, const ol_ruleset *rs
         cli_jobs_finish(&run);
         cli_progress_clear(&run); /* the summary says the rest */
         cli_report_summary(&run);
-        status = exit_status(&run, o, cli_config_report_unused(cfg));
+        if (cli_config_report_unused(cfg, &unused) != 0)
+            run.trouble = 1;
+        status = exit_status(&run, o, unused);
     }
     cli_run_free(&run);
     return status;

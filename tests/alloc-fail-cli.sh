@@ -118,13 +118,18 @@ sweep "--explain, as JSON" --explain=order-line.tax --format=json
 sweep "--explain, as text" --explain=order-line.tax
 
 # A project's configuration, found from the working directory: a kind glob
-# and a suppression by glob, which must still apply (or the run end with 2)
-# whatever allocation fails, on worker threads too.
+# (not the default kind, so that losing it shows) and a suppression by
+# glob, which must still apply (or the run end with 2) whatever allocation
+# fails, on worker threads too; and a suppression that matches nothing, whose
+# warning must keep its place.
 mkdir -p "$tmp/project/legacy" || exit 99
 cat >"$tmp/project/.orderlint.json" <<'EOF'
 {
-  "kinds": [{"files": "legacy/*", "kind": "create-session"}],
-  "suppress": [{"rule": "order-line.tax", "files": "legacy/*", "reason": "old exports"}]
+  "kinds": [{"files": "legacy/*", "kind": "update-session"}],
+  "suppress": [
+    {"rule": "order-line.tax", "files": "legacy/*", "reason": "old exports"},
+    {"rule": "order.amount-sum", "pointer": "/nowhere", "files": "legacy/*"}
+  ]
 }
 EOF
 cp "$mistake" "$tmp/project/legacy/mistake.json"

@@ -54,7 +54,7 @@ START_TEST(keys_values_and_elements)
          * characters */
         expect_place(p, "/\xc3\xa9t\xc3\xa9", 0, 8, 10);
     }
-    ck_assert_int_eq(cli_json_places_failed(p), 0);
+    ck_assert_uint_eq(cli_json_places_failures(p), 0);
     cli_json_places_free(p);
 }
 END_TEST
@@ -69,29 +69,45 @@ START_TEST(nowhere_is_the_deepest_value_found)
     expect_place(p, "/kinds/x", 0, 2, 12);
     expect_place(p, "/kinds/1/kind", 1, 4, 5);
     expect_place(p, "/a~1b~0c/deeper", 0, 6, 12);
-    ck_assert_int_eq(cli_json_places_failed(p), 0);
+    ck_assert_uint_eq(cli_json_places_failures(p), 0);
     cli_json_places_free(p);
 }
 END_TEST
 
-/* A member past several checkpoints (every 4,096 bytes) and one line
- * of padding across a checkpoint: the count resumes where it should. */
+/* Places past several checkpoints (every 4,096 bytes): lines of 100
+ * bytes before them, and a minified line of 10,000 that crosses two, with
+ * UTF-8 in it, so that both the line and the column of a checkpoint are
+ * used. */
 START_TEST(past_the_checkpoints)
 {
-    size_t pad = 10000, i, n = 0;
-    char *big = malloc(pad + 64);
+    size_t lines = 50, pad = 10000, i, n = 0;
+    char *big = malloc(lines * 101 + 2 * pad + 64);
     cli_json_places *p;
 
     ck_assert_ptr_nonnull(big);
-    n += (size_t)sprintf(big + n, "{\"pad\": \"");
-    for (i = 0; i < pad; i++)
-        big[n++] = i % 100 == 99 ? ' ' : 'x';
-    n += (size_t)sprintf(big + n, "\",\n\n  \"last\": [0, 1]}");
+    n += (size_t)sprintf(big + n, "{\"lines\": [\n");
+    for (i = 0; i < lines; i++) /* lines 2 to 50: "1," 50 times; 51 closes */
+        n += (size_t)sprintf(big + n, "%s\n",
+                             i + 1 < lines ? "1,1,1,1,1,1,1,1,1,1,"
+                                             "1,1,1,1,1,1,1,1,1,1,"
+                                             "1,1,1,1,1,1,1,1,1,1,"
+                                             "1,1,1,1,1,1,1,1,1,1,"
+                                             "1,1,1,1,1,1,1,1,1,1,"
+                                           : "1],");
+    n += (size_t)sprintf(big + n, "\"pad\": \"");
+    for (i = 0; i < pad / 2; i++) { /* 10,000 bytes, 5,000 characters */
+        big[n++] = (char)0xc3;
+        big[n++] = (char)0xa9;
+    }
+    n += (size_t)sprintf(big + n, "\", \"last\": [0, 1]}");
     p = cli_json_places_new(big, n);
     ck_assert_ptr_nonnull(p);
-    expect_place(p, "/pad", 0, 1, 9);
-    expect_place(p, "/last", 1, 3, 3);
-    expect_place(p, "/last/1", 0, 3, 15);
+    ck_assert_uint_gt(n, 3 * 4096);
+    expect_place(p, "/lines/0", 0, 2, 1);
+    expect_place(p, "/pad", 1, 52, 1);
+    expect_place(p, "/pad", 0, 52, 8);
+    expect_place(p, "/last", 1, 52, 5012);
+    expect_place(p, "/last/1", 0, 52, 5024);
     cli_json_places_free(p);
     free(big);
 }
