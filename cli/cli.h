@@ -276,9 +276,9 @@ int cli_config_print(const cli_config *c, const cli_options *o, const char *file
  * object member), else of its value; where a segment cannot be found, of
  * the deepest value found. It returns 0, or -1 out of memory, when the place
  * is not known: line and column are then 0, and cli_json_places_failures
- * (the number of such lookups so far; NULL has none) grows. A lookup does not rescan the
- * text from its start (what it lists is kept), so it is not safe from several threads at
- * once. */
+ * (the number of such lookups so far; NULL has none) grows. A lookup does
+ * not rescan the text from its start (what it lists is kept), so it is not
+ * safe from several threads at once. */
 typedef struct cli_json_places cli_json_places;
 cli_json_places *cli_json_places_new(const char *text, size_t len);
 void cli_json_places_free(cli_json_places *p);

@@ -291,14 +291,11 @@ static char *physical(const char *cwd, const char *path)
 {
     char *given = path[0] == '/' ? strdup(path) : join(cwd, path);
     char *real = given ? realpath(given, NULL) : NULL;
+    int lost = !given || (!real && errno == ENOMEM);
     char *abs, *slash, *dir;
 
-    if (!real && (!given || errno == ENOMEM)) {
-        free(given);
-        return NULL;
-    }
     free(given);
-    if (real)
+    if (real || lost)
         return real;
     abs = absolute(cwd, path);
     slash = abs ? strrchr(abs, '/') : NULL;
@@ -1083,10 +1080,10 @@ int cli_config_suppress(cli_config *c, const char *source, ol_report *r)
 
     if (c->nsups == 0)
         return 0;
+    rc = rel_init(&rp, c, source);
     which = c->nsups <= sizeof(small) ? small : malloc(c->nsups);
-    rc = which ? rel_init(&rp, c, source) : -1;
-    if (which && rc == 0)
-        rc = applying(c, &rp, which);
+    if (rc == 0)
+        rc = which ? applying(c, &rp, which) : -1;
     for (i = 0; i < c->nsups && rc == 0; i++) {
         suppression *s = &c->sups[i];
         if (!which[i])
@@ -1094,8 +1091,7 @@ int cli_config_suppress(cli_config *c, const char *source, ol_report *r)
         atomic_fetch_add(&s->applied, 1);
         atomic_fetch_add(&s->dropped, ol_report_suppress(r, s->rule, s->pointer));
     }
-    if (which)
-        rel_free(&rp);
+    rel_free(&rp);
     if (which != small)
         free(which);
     return rc;
@@ -1137,6 +1133,16 @@ int cli_config_report_unused(const cli_config *c, size_t *unused)
 /* ---- --print-config -----------------------------------------------------------------
  */
 
+/* "(FILE:LINE:COL)" or "(FILE:LINE:COL: DETAIL)", and the end of the line. */
+static void print_from(const cli_config *c, place at, const char *detail)
+{
+    putchar('(');
+    put_place(stdout, c->shown, at);
+    if (detail)
+        printf(": %s", detail);
+    puts(")");
+}
+
 static int print_kind(const cli_config *c, const char *file)
 {
     const kind_glob *k = NULL;
@@ -1148,9 +1154,8 @@ static int print_kind(const cli_config *c, const char *file)
     if (kind_glob_for(c, file, &k) != 0)
         return out_of_memory();
     if (k) {
-        printf("kind: %s (", ol_kind_name(k->kind));
-        put_place(stdout, c->shown, kind_place(c, k));
-        printf(": %s)\n", k->files.text);
+        printf("kind: %s ", ol_kind_name(k->kind));
+        print_from(c, kind_place(c, k), k->files.text);
     } else {
         printf("kind: %s (the default)\n", ol_kind_name(c->kind));
     }
@@ -1166,10 +1171,9 @@ static void print_globs(const cli_config *c)
         return;
     }
     for (i = 0; i < c->nkinds; i++) {
-        printf("kind: %s for %s (", ol_kind_name(c->kinds[i].kind),
+        printf("kind: %s for %s ", ol_kind_name(c->kinds[i].kind),
                c->kinds[i].files.text);
-        put_place(stdout, c->shown, kind_place(c, &c->kinds[i]));
-        puts(")");
+        print_from(c, kind_place(c, &c->kinds[i]), NULL);
     }
     printf("kind: %s (the default)\n", ol_kind_name(c->kind));
 }
@@ -1178,9 +1182,8 @@ static void print_globs(const cli_config *c)
 static void print_entry(const cli_config *c, const char *what, const entry *e,
                         const char *text)
 {
-    printf("%s: %s (", what, text);
-    put_place(stdout, c->shown, entry_place(c, e));
-    puts(")");
+    printf("%s: %s ", what, text);
+    print_from(c, entry_place(c, e), NULL);
 }
 
 static void print_rules(const cli_config *c, const cli_options *o)
@@ -1192,10 +1195,9 @@ static void print_rules(const cli_config *c, const cli_options *o)
     for (i = 0; i < o->nrule_files; i++)
         printf("rule file: %s (--rules)\n", o->rule_files[i]);
     for (i = 0; i < c->nseverities; i++) {
-        printf("severity: %s %s (", c->severities[i].id,
+        printf("severity: %s %s ", c->severities[i].id,
                ol_severity_name(c->severities[i].severity));
-        put_place(stdout, c->shown, severity_place(c, &c->severities[i]));
-        puts(")");
+        print_from(c, severity_place(c, &c->severities[i]), NULL);
     }
     for (i = 0; i < c->ndisabled; i++)
         print_entry(c, "disabled", &c->disabled[i], c->disabled[i].text);
@@ -1217,9 +1219,8 @@ static int print_suppressions(const cli_config *c, const char *file)
             continue;
         fputs("suppressed: ", stdout);
         describe(stdout, s);
-        fputs(" (", stdout);
-        put_place(stdout, c->shown, suppression_place(c, s));
-        puts(")");
+        putchar(' ');
+        print_from(c, suppression_place(c, s), NULL);
     }
     rel_free(&rp);
     return m < 0 ? out_of_memory() : 0;

@@ -24,53 +24,66 @@ static const char text[] = "{\n"
                            "  \"\xc3\xa9t\xc3\xa9\": \"z\"\n"
                            "}\n";
 
-/* "LINE:COLUMN" of pointer in text (its key's with key nonzero). */
-static void expect_place(cli_json_places *p, const char *pointer, int key, int line,
-                         int column)
-{
-    int l = -1, c = -1;
+/* A place asked for, and where it must be: the key's with key nonzero. */
+typedef struct place_case {
+    const char *pointer;
+    int key, line, column;
+} place_case;
 
-    ck_assert_int_eq(cli_json_place(p, pointer, key, &l, &c), 0);
-    ck_assert_msg(l == line && c == column, "%s (key %d): %d:%d, expected %d:%d", pointer,
-                  key, l, c, line, column);
-}
-
-START_TEST(keys_values_and_elements)
+/* Each case in text[0..len), twice: the second time from what the first
+ * listed. No lookup may fail for want of memory. */
+static void expect_places(const char *in, size_t len, const place_case *cases, size_t n)
 {
-    cli_json_places *p = cli_json_places_new(text, strlen(text));
-    int round;
+    cli_json_places *p = cli_json_places_new(in, len);
+    size_t round, i;
 
     ck_assert_ptr_nonnull(p);
-    for (round = 0; round < 2; round++) { /* the second from what is listed */
-        expect_place(p, "", 0, 1, 1);
-        expect_place(p, "/kinds", 1, 2, 3);
-        expect_place(p, "/kinds", 0, 2, 12);
-        expect_place(p, "/kinds/0", 0, 3, 5);
-        expect_place(p, "/kinds/1/files", 1, 4, 6);
-        expect_place(p, "/kinds/0/kind", 0, 3, 30);
-        expect_place(p, "/a~1b~0c", 1, 6, 3);
-        expect_place(p, "/caf\xc3\xa9/x", 0, 7, 22);
-        /* the key before "\u00e9t\u00e9" has 2-byte characters: columns count
-         * characters */
-        expect_place(p, "/\xc3\xa9t\xc3\xa9", 0, 8, 10);
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < n; i++) {
+            const place_case *k = &cases[i];
+            int l = -1, c = -1;
+
+            ck_assert_int_eq(cli_json_place(p, k->pointer, k->key, &l, &c), 0);
+            ck_assert_msg(l == k->line && c == k->column,
+                          "%s (key %d): %d:%d, expected %d:%d", k->pointer, k->key, l, c,
+                          k->line, k->column);
+        }
     }
     ck_assert_uint_eq(cli_json_places_failures(p), 0);
     cli_json_places_free(p);
+}
+
+#define EXPECT_PLACES(in, len, cases)                                                    \
+    expect_places(in, len, cases, sizeof(cases) / sizeof(cases[0]))
+
+START_TEST(keys_values_and_elements)
+{
+    static const place_case cases[] = {
+        {"", 0, 1, 1},
+        {"/kinds", 1, 2, 3},
+        {"/kinds", 0, 2, 12},
+        {"/kinds/0", 0, 3, 5},
+        {"/kinds/1/files", 1, 4, 6},
+        {"/kinds/0/kind", 0, 3, 30},
+        {"/a~1b~0c", 1, 6, 3},
+        {"/caf\xc3\xa9/x", 0, 7, 22},
+        /* the key before "\u00e9t\u00e9" has 2-byte characters: columns
+         * count characters */
+        {"/\xc3\xa9t\xc3\xa9", 0, 8, 10},
+    };
+
+    EXPECT_PLACES(text, strlen(text), cases);
 }
 END_TEST
 
 START_TEST(nowhere_is_the_deepest_value_found)
 {
-    cli_json_places *p = cli_json_places_new(text, strlen(text));
+    static const place_case cases[] = {
+        {"/nope", 1, 1, 1},         {"/kinds/7", 0, 2, 12},        {"/kinds/x", 0, 2, 12},
+        {"/kinds/1/kind", 1, 4, 5}, {"/a~1b~0c/deeper", 0, 6, 12},
+    };
 
-    ck_assert_ptr_nonnull(p);
-    expect_place(p, "/nope", 1, 1, 1);
-    expect_place(p, "/kinds/7", 0, 2, 12);
-    expect_place(p, "/kinds/x", 0, 2, 12);
-    expect_place(p, "/kinds/1/kind", 1, 4, 5);
-    expect_place(p, "/a~1b~0c/deeper", 0, 6, 12);
-    ck_assert_uint_eq(cli_json_places_failures(p), 0);
-    cli_json_places_free(p);
+    EXPECT_PLACES(text, strlen(text), cases);
 }
 END_TEST
 
@@ -82,7 +95,10 @@ START_TEST(past_the_checkpoints)
 {
     size_t lines = 50, pad = 10000, i, n = 0;
     char *big = malloc(lines * 101 + 2 * pad + 64);
-    cli_json_places *p;
+    static const place_case cases[] = {
+        {"/lines/0", 0, 2, 1},  {"/pad", 1, 52, 1},       {"/pad", 0, 52, 8},
+        {"/last", 1, 52, 5012}, {"/last/1", 0, 52, 5024},
+    };
 
     ck_assert_ptr_nonnull(big);
     n += (size_t)sprintf(big + n, "{\"lines\": [\n");
@@ -100,15 +116,8 @@ START_TEST(past_the_checkpoints)
         big[n++] = (char)0xa9;
     }
     n += (size_t)sprintf(big + n, "\", \"last\": [0, 1]}");
-    p = cli_json_places_new(big, n);
-    ck_assert_ptr_nonnull(p);
     ck_assert_uint_gt(n, 3 * 4096);
-    expect_place(p, "/lines/0", 0, 2, 1);
-    expect_place(p, "/pad", 1, 52, 1);
-    expect_place(p, "/pad", 0, 52, 8);
-    expect_place(p, "/last", 1, 52, 5012);
-    expect_place(p, "/last/1", 0, 52, 5024);
-    cli_json_places_free(p);
+    EXPECT_PLACES(big, n, cases);
     free(big);
 }
 END_TEST
