@@ -116,6 +116,11 @@ struct olp_expr {
      * so that a literal or a path is a small function of its own and not a
      * case of the one that saves registers for all the others. */
     olp_value (*eval)(const olp_expr *e, olp_eval *ev);
+    /* Its truth (olp_expr_truth), for the nodes whose truth is all that is
+     * asked of them (a rule's when and assert, the operands of && || !, a
+     * filter): the logic, the comparisons and the tests answer it without
+     * making a value; the others through eval (truth_of_value). */
+    int (*truth)(const olp_expr *e, olp_eval *ev);
 };
 
 /* Members of the union, NULL for a node that has none. */
@@ -904,6 +909,8 @@ static int parse_literal_list(olx_parser *p, olp_value *out)
 
 static olp_value eval_node(const olp_expr *e, olp_eval *ev);
 static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *);
+static int truth_of_value(const olp_expr *e, olp_eval *ev);
+static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *);
 
 static olp_expr *node_new(olx_parser *p, node_kind kind, size_t local_pos)
 {
@@ -917,6 +924,7 @@ static olp_expr *node_new(olx_parser *p, node_kind kind, size_t local_pos)
     e->pos = olx_file_pos(p, local_pos);
     e->height = 1;
     e->eval = eval_node;
+    e->truth = truth_of_value;
     return e;
 }
 
@@ -948,6 +956,7 @@ static olp_expr *node_done(olx_parser *p, olp_expr *e)
         h = node_def(e)->expr->height;
     e->height = h + 1;
     e->eval = evaluator_of(e);
+    e->truth = truth_evaluator_of(e);
     if (e->height > OLX_MAX_DEPTH) {
         fail_file(p, e->pos,
                   "expression nested too deeply (more than %d levels, defs included)",
@@ -968,6 +977,7 @@ static olp_expr *literal_node(olx_parser *p, size_t pos, olp_value v)
     }
     e->value = v;
     e->eval = evaluator_of(e);
+    e->truth = truth_evaluator_of(e);
     return e;
 }
 
@@ -2888,19 +2898,19 @@ static int visit_quantifier(const json_t *v, const olp_step *trail, size_t depth
 {
     fold *f = arg;
     const json_t *saved = f->ev->current;
-    olp_value r;
+    int t;
 
     (void)trail, (void)depth;
     f->ev->current = v;
-    r = evaluate(f->expr, f->ev);
+    t = olp_expr_truth(f->expr, f->ev);
     f->ev->current = saved;
-    if (r.type == OLP_V_BOOL && r.u.b == f->decisive) {
+    if (t == f->decisive) {
         f->found = 1;
         return 1;
     }
-    if (r.type == OLP_V_OVERFLOW)
+    if (t == -2)
         f->overflow = 1;
-    else if (r.type != OLP_V_BOOL)
+    else if (t < 0)
         f->failed = 1;
     return 0;
 }
@@ -3589,14 +3599,112 @@ static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev) { return e->eval(e, ev); }
 
-int olp_expr_truth(const olp_expr *e, olp_eval *ev)
-{
-    olp_value v = evaluate(e, ev);
+/* ---- truth ----------------------------------------------------------------
+ *
+ * olp_value_truth of a node's value, computed without the value where that
+ * is cheaper: an int in a register, not a value of 24 bytes in memory, at
+ * every level of a rule's condition. Each function answers exactly what
+ * olp_value_truth(e->eval(e, ev)) would (tests/check_expr.c compares them),
+ * which the truth of a value allows: 1 true, 0 false, -1 undefined or not
+ * a boolean, -2 overflow. */
 
-    if (v.type == OLP_V_BOOL)
-        return v.u.b ? 1 : 0;
-    return v.type == OLP_V_OVERFLOW ? -2 : -1;
+/* truth of an operand that failed to be a boolean: the overflow wins */
+static int failed_truth(int a, int b) { return a == -2 || b == -2 ? -2 : -1; }
+
+static int truth_of_value(const olp_expr *e, olp_eval *ev)
+{
+    return olp_value_truth(evaluate(e, ev));
 }
+
+static inline int truth(const olp_expr *e, olp_eval *ev) { return e->truth(e, ev); }
+
+/* logic() in the truth of its operands: a decisive operand decides, even
+ * beside an undefined one. */
+static int truth_logic(const olp_expr *e, olp_eval *ev)
+{
+    int decisive = e->op == B_OR;
+    int a = truth(e->a, ev), b;
+
+    if (a == decisive)
+        return a;
+    b = truth(e->b, ev);
+    if (b == decisive)
+        return b;
+    if (a >= 0 && b >= 0)
+        return !decisive;
+    return failed_truth(a, b);
+}
+
+/* eval_not: a value that is not a boolean is undefined (-1), a failure
+ * stays what it is. */
+static int truth_not(const olp_expr *e, olp_eval *ev)
+{
+    int t = truth(e->a, ev);
+
+    return t >= 0 ? !t : t;
+}
+
+static int truth_has_one(const olp_expr *e, olp_eval *ev)
+{
+    return resolve(e->path, ev) != NULL;
+}
+
+static int truth_type_test_of_path(const olp_expr *e, olp_eval *ev)
+{
+    return json_type_test((fn_id)e->op, resolve(e->a->path, ev));
+}
+
+static int truth_equality(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+    int r = equality(a, b, 0);
+
+    if (r < 0)
+        return r;
+    return e->op == B_NE ? !r : r;
+}
+
+static int truth_ordering(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+    int c = order_of(a, b);
+
+    if (c == 2)
+        return a.type == OLP_V_OVERFLOW || b.type == OLP_V_OVERFLOW ? -2 : -1;
+    switch ((bin_op)e->op) {
+    case B_LT:
+        return c < 0;
+    case B_LE:
+        return c <= 0;
+    case B_GT:
+        return c > 0;
+    default:
+        return c >= 0;
+    }
+}
+
+/* The truth function of a complete node: of its own where evaluator_of
+ * chose an evaluator whose value is a boolean or a failure. */
+static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *)
+{
+    olp_value (*eval)(const olp_expr *, olp_eval *) = evaluator_of(e);
+
+    if (eval == eval_logic)
+        return truth_logic;
+    if (eval == eval_not)
+        return truth_not;
+    if (eval == eval_has_one)
+        return truth_has_one;
+    if (eval == eval_type_test_of_path)
+        return truth_type_test_of_path;
+    if (eval == eval_equality)
+        return truth_equality;
+    if (eval == eval_ordering)
+        return truth_ordering;
+    return truth_of_value;
+}
+
+int olp_expr_truth(const olp_expr *e, olp_eval *ev) { return e->truth(e, ev); }
 
 /* ======================================================================== */
 /* Rendering                                                                 */

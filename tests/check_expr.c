@@ -608,6 +608,63 @@ START_TEST(test_truth)
 }
 END_TEST
 
+/* olp_expr_truth answers as olp_value_truth of the value would, for every
+ * node that has a truth of its own (&&, ||, !, the comparisons, has() and
+ * the type tests of a path) over operands of every kind of truth: true,
+ * false, undefined, overflow, and values that are not booleans. */
+static const char *const truth_atoms[] = {
+    "t", "f", "1 / 0", "big + 1", "order_amount", "currency", "missing", "nul",
+};
+
+static const char *const truth_forms[] = {
+    "%s && %s", "%s || %s", "!(%s && %s)", "!%s || !%s", "%s == %s",
+    "%s != %s", "%s < %s",  "%s <= %s",    "%s > %s",    "%s >= %s",
+};
+
+static const char *const truth_singles[] = {
+    "has(order_amount)", "has(missing)",
+    "has(lines[0].qty)", "has(lines[5])",
+    "is_int(@)",         "is_object(@)",
+    "is_int(big)",       "is_string(currency)",
+    "is_null(nul)",      "is_null(missing)",
+    "is_real(real)",     "is_number(real)",
+    "is_bool(f)",        "is_array(lines)",
+    "is_object(obj.a)",  "!is_null(missing)",
+    "!(1 / 0)",          "!(big + 1)",
+    "!order_amount",     "!t",
+    "lines[0].qty == 2", "currency == \"EUR\"",
+    "\"b\" > currency",  "mixed == [1, \"a\", 2]",
+};
+
+static void expect_same_truth(const char *text)
+{
+    olp_expr *e = compile(text);
+    olp_eval ev = make_eval();
+    int want = olp_value_truth(olp_expr_eval(e, &ev));
+
+    ck_assert_msg(olp_expr_truth(e, &ev) == want, "%s: truth %d, want %d", text,
+                  olp_expr_truth(e, &ev), want);
+    olx_expr_free(e);
+}
+
+START_TEST(test_truth_of_nodes)
+{
+    const size_t natoms = sizeof(truth_atoms) / sizeof(truth_atoms[0]);
+    char text[128];
+    size_t i, j;
+
+    for (i = 0; i < natoms; i++) {
+        for (j = 0; j < natoms; j++) {
+            snprintf(text, sizeof(text), truth_forms[_i], truth_atoms[i], truth_atoms[j]);
+            expect_same_truth(text);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_truth_of_single_nodes) { expect_same_truth(truth_singles[_i]); }
+END_TEST
+
 /* ---- rendering ------------------------------------------------------------ */
 
 static const struct {
@@ -1077,6 +1134,10 @@ Suite *expr_suite(void)
     tcase_add_test(tc, test_match_data_created_once);
     tcase_add_test(tc, test_match_limit_is_undefined);
     tcase_add_test(tc, test_truth);
+    tcase_add_loop_test(tc, test_truth_of_nodes, 0,
+                        (int)(sizeof(truth_forms) / sizeof(truth_forms[0])));
+    tcase_add_loop_test(tc, test_truth_of_single_nodes, 0,
+                        (int)(sizeof(truth_singles) / sizeof(truth_singles[0])));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("render");
