@@ -396,26 +396,19 @@ static int keep_failure(run *r, const failure *f, const olp_step *trail)
     return 0;
 }
 
-/* Evaluate every visit; keep the failures for run_plan. `needs` is left to
- * then, since it asks what rules before this one reported. */
-static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
-                      const json_t *value, const olp_step *trail, size_t depth)
+/* A visit where the rule does not hold (or its filter passed a limit),
+ * kept for run_plan. Apart from plan_visit, which most visits leave at
+ * once, so that they do not pay for setting up a failure. */
+static OLP_NOINLINE int keep_visit(run *r, const olp_rule *rule, size_t rule_index,
+                                   size_t at_index, const json_t *value,
+                                   const olp_step *trail, size_t depth, int truth,
+                                   int regex_limit)
 {
-    run *r = arg;
     failure f;
 
-    r->rule = rule;
     f.filter_limit = r->ev.filter_limit;
-    if (f.filter_limit) {
-        f.truth = 1;
-        f.regex_limit = 0;
-    } else {
-        f.truth = evaluate_at(r, value, &f.regex_limit);
-        if (f.truth == -3)
-            return 1;
-        if (!failed(f.truth, f.regex_limit))
-            return 0;
-    }
+    f.truth = truth;
+    f.regex_limit = regex_limit;
     f.rule = rule;
     f.rule_index = rule_index;
     f.at_index = at_index;
@@ -423,6 +416,26 @@ static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t
     f.value = value;
     f.depth = depth;
     return keep_failure(r, &f, trail);
+}
+
+/* Evaluate every visit; keep the failures for run_plan. `needs` is left to
+ * then, since it asks what rules before this one reported. */
+static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
+                      const json_t *value, const olp_step *trail, size_t depth)
+{
+    run *r = arg;
+    int truth, regex_limit;
+
+    r->rule = rule;
+    if (r->ev.filter_limit)
+        return keep_visit(r, rule, rule_index, at_index, value, trail, depth, 1, 0);
+    truth = evaluate_at(r, value, &regex_limit);
+    if (truth == -3)
+        return 1;
+    if (!failed(truth, regex_limit))
+        return 0;
+    return keep_visit(r, rule, rule_index, at_index, value, trail, depth, truth,
+                      regex_limit);
 }
 
 static int failure_cmp(const void *a, const void *b)

@@ -2611,7 +2611,7 @@ static int same_key(const olp_member_slot *slot, const olp_seg *s)
            memcmp(slot->key, s->key, s->key_len) == 0;
 }
 
-const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s)
+const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg *s)
 {
     olp_member_cache *c = ev->members;
     olp_member_slot *slot;
@@ -2622,10 +2622,7 @@ const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s)
         return NULL;
     if (!c)
         return member_uncached(node, s);
-    /* the high bits of a multiplicative hash: the low bits of a product
-     * depend only on the low bits of the address */
-    i = (size_t)((((uint64_t)(uintptr_t)node ^ s->key_hash) * 0x9E3779B97F4A7C15ull) >>
-                 (64 - OLP_MEMBER_SLOT_BITS));
+    i = olp_member_slot_of(node, s);
     slot = &c->slots[i];
     bit = 1ull << (i % 64);
     if ((c->filled[i / 64] & bit) && slot->object == node && same_key(slot, s))
@@ -3407,7 +3404,7 @@ static olp_value eval_call_of_one(const olp_expr *e, olp_eval *ev)
 
 /* The test of type_test on the value of a node of the tree (NULL: absent),
  * without making the value. */
-static int json_type_test(fn_id fn, const json_t *j)
+static OLP_ALWAYS_INLINE int json_type_test(fn_id fn, const json_t *j)
 {
     switch (fn) {
     case F_IS_INT:
@@ -3654,6 +3651,30 @@ static int truth_type_test_of_path(const olp_expr *e, olp_eval *ev)
     return json_type_test((fn_id)e->op, resolve(e->a->path, ev));
 }
 
+/* is_string(@), the when of some 60 rules */
+static int truth_type_test_of_current(const olp_expr *e, olp_eval *ev)
+{
+    return json_type_test((fn_id)e->op, ev->current);
+}
+
+/* is_int(total_amount) */
+static int truth_type_test_of_member(const olp_expr *e, olp_eval *ev)
+{
+    const json_t *j =
+        ev->current ? olp_member(ev, ev->current, &e->a->path->segs[0]) : NULL;
+
+    return json_type_test((fn_id)e->op, j);
+}
+
+static int (*truth_of_type_test_of_path(const olp_expr *e))(const olp_expr *, olp_eval *)
+{
+    const olp_path *p = e->a->path;
+
+    if (p->from_root == OLP_ROOT_CURRENT && p->nsegs == 0)
+        return truth_type_test_of_current;
+    return is_member_of_current(p) ? truth_type_test_of_member : truth_type_test_of_path;
+}
+
 static int truth_equality(const olp_expr *e, olp_eval *ev)
 {
     olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
@@ -3696,7 +3717,7 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     if (eval == eval_has_one)
         return truth_has_one;
     if (eval == eval_type_test_of_path)
-        return truth_type_test_of_path;
+        return truth_of_type_test_of_path(e);
     if (eval == eval_equality)
         return truth_equality;
     if (eval == eval_ordering)

@@ -21,15 +21,18 @@
 #include <pcre2.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "orderlint.h"
 
 #if defined(__GNUC__)
 #define OLP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define OLP_ALWAYS_INLINE inline __attribute__((always_inline))
+#define OLP_NOINLINE __attribute__((noinline))
 #else
 #define OLP_PRINTF(f, a)
 #define OLP_ALWAYS_INLINE inline
+#define OLP_NOINLINE
 #endif
 
 /* ---- alloc.c ------------------------------------------------------------ */
@@ -283,9 +286,37 @@ typedef int (*olp_visit_fn)(const json_t *value, const olp_step *trail, size_t d
 int olp_path_walk(const olp_path *p, olp_eval *ev, const olp_step *base_trail,
                   size_t base_depth, olp_visit_fn fn, void *arg);
 
+/* The slot of ev->members where the member s->key of object would be:
+ * the high bits of a multiplicative hash, since the low bits of a product
+ * depend only on the low bits of the address. */
+static inline size_t olp_member_slot_of(const json_t *object, const olp_seg *s)
+{
+    return (
+        size_t)((((uint64_t)(uintptr_t)object ^ s->key_hash) * 0x9E3779B97F4A7C15ull) >>
+                (64 - OLP_MEMBER_SLOT_BITS));
+}
+
+/* olp_member when the cache does not hold the member by its interned key:
+ * a slot of another key, a key compared byte by byte, no cache. */
+const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg *s);
+
 /* The member s->key (s is an OLP_SEG_KEY) of node, through ev->members;
- * NULL when node is no object or has no such member. */
-const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s);
+ * NULL when node is no object or has no such member. Inline: a rule reads
+ * some 640 members of a document of ten lines, two in three of them found
+ * in the cache, where a call would cost more than the lookup. */
+static inline const json_t *olp_member(olp_eval *ev, const json_t *node, const olp_seg *s)
+{
+    if (!json_is_object(node))
+        return NULL;
+    if (ev->members && s->key_canon) {
+        size_t i = olp_member_slot_of(node, s);
+        const olp_member_slot *slot = &ev->members->slots[i];
+        if ((ev->members->filled[i / 64] & (1ull << (i % 64))) && slot->object == node &&
+            slot->key == s->key_canon)
+            return slot->value;
+    }
+    return olp_member_lookup(ev, node, s);
+}
 
 /* ---- expr.c: templates -------------------------------------------------- */
 

@@ -623,6 +623,9 @@ static const char *const truth_forms[] = {
 
 static const char *const truth_singles[] = {
     "has(order_amount)", "has(missing)",
+    "has(qty)",          "is_int(qty)",
+    "is_string(type)",   "is_string(@)",
+    "!is_null(@)",       "is_null(@)",
     "has(lines[0].qty)", "has(lines[5])",
     "is_int(@)",         "is_object(@)",
     "is_int(big)",       "is_string(currency)",
@@ -636,14 +639,26 @@ static const char *const truth_singles[] = {
     "\"b\" > currency",  "mixed == [1, \"a\", 2]",
 };
 
+/* ... at the root, at a line, at an integer and at a string of the line */
 static void expect_same_truth(const char *text)
 {
+    const json_t *line = json_array_get(json_object_get(doc, "lines"), 0);
+    const json_t *at[4];
     olp_expr *e = compile(text);
-    olp_eval ev = make_eval();
-    int want = olp_value_truth(olp_expr_eval(e, &ev));
+    size_t i;
 
-    ck_assert_msg(olp_expr_truth(e, &ev) == want, "%s: truth %d, want %d", text,
-                  olp_expr_truth(e, &ev), want);
+    at[0] = doc;
+    at[1] = line;
+    at[2] = json_object_get(line, "qty");
+    at[3] = json_object_get(line, "type");
+    for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+        olp_eval ev = make_eval();
+        int want;
+        ev.current = at[i];
+        want = olp_value_truth(olp_expr_eval(e, &ev));
+        ck_assert_msg(olp_expr_truth(e, &ev) == want, "%s at @ %zu: truth %d, want %d",
+                      text, i, olp_expr_truth(e, &ev), want);
+    }
     olx_expr_free(e);
 }
 
