@@ -2611,12 +2611,38 @@ static int same_key(const olp_member_slot *slot, const olp_seg *s)
            memcmp(slot->key, s->key, s->key_len) == 0;
 }
 
+/* Fill the slot of (object, s) with value, or say it cannot hold it. */
+static int member_store(olp_member_cache *c, const json_t *object, const olp_seg *s,
+                        const json_t *value)
+{
+    size_t i = olp_member_slot_of(object, s);
+    olp_member_slot *slot = &c->slots[i];
+
+    /* keys longer than a slot records are looked up every time */
+    if (s->key_len > UINT_MAX)
+        return 0;
+    c->filled[i / 64] |= 1ull << (i % 64);
+    slot->object = object;
+    slot->key = s->key_canon ? s->key_canon : s->key;
+    slot->hash = s->key_hash;
+    slot->len = (unsigned int)s->key_len;
+    slot->value = value;
+    return 1;
+}
+
+void olp_member_remember(olp_eval *ev, const json_t *object, const olp_seg *s,
+                         const json_t *value)
+{
+    if (ev->members)
+        member_store(ev->members, object, s, value);
+}
+
 const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg *s)
 {
     olp_member_cache *c = ev->members;
-    olp_member_slot *slot;
+    const olp_member_slot *slot;
+    const json_t *value;
     size_t i;
-    unsigned long long bit;
 
     if (!json_is_object(node))
         return NULL;
@@ -2624,19 +2650,12 @@ const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg 
         return member_uncached(node, s);
     i = olp_member_slot_of(node, s);
     slot = &c->slots[i];
-    bit = 1ull << (i % 64);
-    if ((c->filled[i / 64] & bit) && slot->object == node && same_key(slot, s))
+    if ((c->filled[i / 64] & (1ull << (i % 64))) && slot->object == node &&
+        same_key(slot, s))
         return slot->value;
-    /* keys longer than a slot records are looked up every time */
-    if (s->key_len > UINT_MAX)
-        return member_uncached(node, s);
-    c->filled[i / 64] |= bit;
-    slot->object = node;
-    slot->key = s->key_canon ? s->key_canon : s->key;
-    slot->hash = s->key_hash;
-    slot->len = (unsigned int)s->key_len;
-    slot->value = member_uncached(node, s);
-    return slot->value;
+    value = member_uncached(node, s);
+    member_store(c, node, s, value);
+    return value;
 }
 
 typedef struct walker {

@@ -300,6 +300,11 @@ static inline size_t olp_member_slot_of(const json_t *object, const olp_seg *s)
  * a slot of another key, a key compared byte by byte, no cache. */
 const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg *s);
 
+/* Tell the cache of ev that the member s->key of object is value (found
+ * by a walk over the object's members). */
+void olp_member_remember(olp_eval *ev, const json_t *object, const olp_seg *s,
+                         const json_t *value);
+
 /* The member s->key (s is an OLP_SEG_KEY) of node, through ev->members;
  * NULL when node is no object or has no such member. Inline: a rule reads
  * some 640 members of a document of ten lines, two in three of them found

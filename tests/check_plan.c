@@ -352,6 +352,36 @@ START_TEST(test_plan_regex_limit_in_a_filter)
 }
 END_TEST
 
+#define KEY_RULE(id, at)                                                                 \
+    "rule t." id " kinds all at " at " assert is_int(@) severity error code BAD_VALUE\n" \
+    "  message \"" id "\" explain \"x\"\n"
+#define KEY_RULES                                                                        \
+    KEY_RULE("axa", "axa")                                                               \
+    KEY_RULE("aya", "aya") KEY_RULE("aza", "aza") KEY_RULE("ab", "ab")                   \
+        KEY_RULE("abc", "abc") KEY_RULE("empty", "$[\"\"]") KEY_RULE("n-axa", "n.axa")
+
+/* A node of many keys finds an object's members by key (plan.c, by_key):
+ * keys of one length and the same first and last bytes (one start in the
+ * table), a key that begins another, the empty key; an object of fewer
+ * members than the node has keys is walked member by member, one of more
+ * key by key, and both find the same. */
+START_TEST(test_plan_keys_by_members)
+{
+    static const char *const want[] = {"/aza",  "t.aza",  "/",       "t.empty", "/axa",
+                                       "t.axa", "/n/axa", "t.n-axa", NULL};
+
+    agree_on(KEY_RULES,
+             "{\"aza\": \"s\", \"\": \"s\", \"ab\": 1, \"axa\": \"s\", "
+             "\"n\": {\"axa\": \"s\"}}",
+             want);
+    agree_on(KEY_RULES,
+             "{\"aza\": \"s\", \"\": \"s\", \"ab\": 1, \"axa\": \"s\", "
+             "\"n\": {\"axa\": \"s\"}, \"m1\": 1, \"m2\": 1, \"m3\": 1, \"m4\": 1, "
+             "\"m5\": 1, \"m6\": 1, \"m7\": 1, \"m8\": 1}",
+             want);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -361,6 +391,7 @@ Suite *plan_suite(void)
     tcase_add_test(tc, test_plan_keeps_rule_order);
     tcase_add_test(tc, test_plan_regex_limit_in_a_def);
     tcase_add_test(tc, test_plan_regex_limit_in_a_filter);
+    tcase_add_test(tc, test_plan_keys_by_members);
     tcase_add_test(tc, test_plan_agrees_with_rule_by_rule_on_the_corpus);
     suite_add_tcase(s, tc);
     return s;
