@@ -429,6 +429,9 @@ typedef struct olp_plan_visitor {
  * points into the book's rules, and is freed before them. */
 olp_plan *olp_plan_build(const olp_rulebook *book);
 void olp_plan_free(olp_plan *plan);
+/* Rules of the book were disabled since the plan was built: the walk
+ * leaves out what only they would visit. Configuration, before any check. */
+void olp_plan_rules_disabled(olp_plan *plan);
 
 /* Visit every value the at paths of the rules select in the tree root (and,
  * for paths from $session and the like, in those documents). Values of

@@ -107,11 +107,27 @@ static plan_node *child_for(plan_node *n, const olp_seg *seg)
     return c;
 }
 
-static void mark_runs(plan_node *n, const plan_end *e)
+/* The kinds of n from its rules that are not disabled and its children:
+ * a walk does not go where no rule would run. */
+static void mark_runs(plan_node *n)
 {
-    n->runs_alone |= e->runs_alone;
-    n->runs_merged |= e->runs_merged;
+    size_t i;
+
+    n->runs_alone = n->runs_merged = 0;
+    for (i = 0; i < n->nends; i++) {
+        if (n->ends[i].rule->disabled)
+            continue;
+        n->runs_alone |= n->ends[i].runs_alone;
+        n->runs_merged |= n->ends[i].runs_merged;
+    }
+    for (i = 0; i < n->nchildren; i++) {
+        mark_runs(n->children[i]);
+        n->runs_alone |= n->children[i]->runs_alone;
+        n->runs_merged |= n->children[i]->runs_merged;
+    }
 }
+
+void olp_plan_rules_disabled(olp_plan *plan) { mark_runs(&plan->root); }
 
 static int add_path(olp_plan *plan, const plan_end *e, const olp_path *p)
 {
@@ -120,12 +136,10 @@ static int add_path(olp_plan *plan, const plan_end *e, const olp_path *p)
 
     if (p->from_root != OLP_ROOT_PAYLOAD && p->from_root != OLP_ROOT_CURRENT)
         return append_end(&plan->elsewhere, &plan->nelsewhere, e);
-    mark_runs(n, e);
     for (i = 0; i < p->nsegs; i++) {
         n = child_for(n, &p->segs[i]);
         if (!n)
             return -1;
-        mark_runs(n, e);
     }
     return append_end(&n->ends, &n->nends, e);
 }
@@ -238,6 +252,7 @@ olp_plan *olp_plan_build(const olp_rulebook *book)
         olp_plan_free(plan);
         return NULL;
     }
+    mark_runs(&plan->root);
     return plan;
 }
 

@@ -245,6 +245,8 @@ int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err)
     if (r) {
         r->disabled = 1;
         r->info.enabled = 0;
+        if (rs->book.plan)
+            olp_plan_rules_disabled(rs->book.plan);
     }
     return rc;
 }

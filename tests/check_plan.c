@@ -357,8 +357,9 @@ END_TEST
     "  message \"" id "\" explain \"x\"\n"
 #define KEY_RULES                                                                        \
     KEY_RULE("axa", "axa")                                                               \
-    KEY_RULE("aya", "aya") KEY_RULE("aza", "aza") KEY_RULE("ab", "ab")                   \
-        KEY_RULE("abc", "abc") KEY_RULE("empty", "$[\"\"]") KEY_RULE("n-axa", "n.axa")
+    KEY_RULE("aya", "aya")                                                               \
+    KEY_RULE("aza", "aza") KEY_RULE("ab", "ab") KEY_RULE("abc", "abc")                   \
+        KEY_RULE("empty", "$[\"\"]") KEY_RULE("n-axa", "n.axa")
 
 /* A node of many keys finds an object's members by key (plan.c, by_key):
  * keys of one length and the same first and last bytes (one start in the
@@ -382,6 +383,72 @@ START_TEST(test_plan_keys_by_members)
 }
 END_TEST
 
+static int count_visit(void *arg, const olp_rule *rule, size_t rule_index,
+                       size_t at_index, const json_t *value, const olp_step *trail,
+                       size_t depth)
+{
+    (void)rule, (void)rule_index, (void)at_index, (void)value, (void)trail, (void)depth;
+    ++*(size_t *)arg;
+    return 0;
+}
+
+/* Does the member cache hold the member key of object? */
+static int cached(const olp_member_cache *c, const json_t *object, const olp_seg *s)
+{
+    size_t i = olp_member_slot_of(object, s);
+
+    return (c->filled[i / 64] & (1ull << (i % 64))) && c->slots[i].object == object &&
+           c->slots[i].key == s->key_canon;
+}
+
+/* A walk leaves out what only disabled rules would visit: it does not even
+ * look up their members (disabled before the plan was built, or after). */
+START_TEST(test_plan_leaves_out_disabled_rules)
+{
+    static const char rules[] =
+        "rule t.a kinds all at a.b assert true severity error code BAD_VALUE\n"
+        "  message \"a\" explain \"x\"\n"
+        "rule t.c kinds all at c.d assert true severity error code BAD_VALUE\n"
+        "  message \"c\" explain \"x\"\n";
+    static const char later[] =
+        "rule t.e kinds all at e assert true severity error code BAD_VALUE\n"
+        "  message \"e\" explain \"x\"\n";
+    json_t *doc = json_loads("{\"a\": {\"b\": 1}, \"c\": {\"d\": 1}, \"e\": 1}", 0, NULL);
+    ol_error_t err = OL_ERROR_INIT;
+    int round;
+
+    for (round = 0; round < 2; round++) {
+        ol_ruleset *rs = ruleset_of(rules, 1);
+        const olp_rule *a = rs->book.rules[0], *c = rs->book.rules[1];
+        olp_member_cache members;
+        olp_plan_visitor v;
+        olp_eval ev;
+        size_t visits = 0;
+
+        ck_assert_int_eq(ol_ruleset_disable(rs, "t.c", &err), OL_OK);
+        if (round == 1) /* the plan is built again, with t.c disabled */
+            ck_assert_int_eq(
+                ol_ruleset_add_buffer(rs, "later.rules", later, strlen(later), &err),
+                OL_OK);
+        memset(&ev, 0, sizeof ev);
+        ev.book = &rs->book;
+        ev.root = ev.current = doc;
+        ev.members = &members;
+        olp_member_cache_clear(&members);
+        memset(&v, 0, sizeof v);
+        v.kind = OL_KIND_CREATE_SESSION;
+        v.visit = count_visit;
+        v.arg = &visits;
+        ck_assert_int_eq(olp_plan_walk(rs->book.plan, &ev, doc, &v), 0);
+        ck_assert_uint_eq(visits, 1u + (unsigned)round);
+        ck_assert(cached(&members, doc, &a->at[0]->segs[0]));
+        ck_assert(!cached(&members, doc, &c->at[0]->segs[0]));
+        ol_ruleset_free(rs);
+    }
+    json_decref(doc);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -392,6 +459,7 @@ Suite *plan_suite(void)
     tcase_add_test(tc, test_plan_regex_limit_in_a_def);
     tcase_add_test(tc, test_plan_regex_limit_in_a_filter);
     tcase_add_test(tc, test_plan_keys_by_members);
+    tcase_add_test(tc, test_plan_leaves_out_disabled_rules);
     tcase_add_test(tc, test_plan_agrees_with_rule_by_rule_on_the_corpus);
     suite_add_tcase(s, tc);
     return s;
