@@ -33,7 +33,7 @@
 
 typedef enum node_kind {
     N_LIT,  /* value */
-    N_PATH, /* path (own_path); multi when it holds [*] or [?()] */
+    N_PATH, /* path (owns_path); multi when it holds [*] or [?()] */
     N_NEG,  /* -a */
     N_NOT,  /* !a */
     N_BIN,  /* a op b */
@@ -92,17 +92,17 @@ typedef enum fn_id {
 } fn_id;
 
 struct olp_expr {
-    unsigned char kind;    /* node_kind */
-    unsigned char op;      /* bin_op or fn_id */
-    unsigned char parens;  /* written in parentheses (comparisons do not chain) */
-    unsigned char multi;   /* N_PATH: selects a list */
-    unsigned char context; /* context(): the member read (context_member) */
-    int height;            /* levels of evaluation below and including this node */
-    size_t pos;            /* file offset, for errors */
-    olp_value value;       /* N_LIT: owns its storage */
-    const olp_path *path;  /* N_PATH, and the path of has/count/sum/all/any */
-    olp_path *own_path;    /* path, when this node owns it (not a def's) */
-    olp_expr *a, *b;       /* operands, value arguments */
+    unsigned char kind;      /* node_kind */
+    unsigned char op;        /* bin_op or fn_id */
+    unsigned char parens;    /* written in parentheses (comparisons do not chain) */
+    unsigned char multi;     /* N_PATH: selects a list */
+    unsigned char context;   /* context(): the member read (context_member) */
+    unsigned char owns_path; /* path is this node's (not a def's): freed with it */
+    int height;              /* levels of evaluation below and including this node */
+    size_t pos;              /* file offset, for errors */
+    olp_value value;         /* N_LIT: owns its storage */
+    const olp_path *path;    /* N_PATH, and the path of has/count/sum/all/any */
+    olp_expr *a, *b;         /* operands, value arguments */
     /* A node needs one of these at most, known by its kind and function
      * (node_re and node_def say which): with some 1,800 nodes in the
      * built-in table, every 8 bytes of a node is 14 KB of each process. */
@@ -121,6 +121,13 @@ struct olp_expr {
      * filter): the logic, the comparisons and the tests answer it without
      * making a value; the others through eval (truth_of_value). */
     int (*truth)(const olp_expr *e, olp_eval *ev);
+    /* Its value when that is an integer, for the nodes of arithmetic that
+     * have one (literals, members, + - * / %, ??, min, max, floordiv,
+     * ceildiv, abs): 1 with *out set exactly when eval would give an
+     * integer, 0 otherwise (eval then says what). NULL for the others. A
+     * comparison of two such nodes compares integers, and the arithmetic
+     * under it makes no value at any level. */
+    int (*integer)(const olp_expr *e, olp_eval *ev, json_int_t *out);
 };
 
 /* Members of the union, NULL for a node that has none. */
@@ -192,7 +199,8 @@ void olx_expr_free(olp_expr *e)
         return;
     olx_expr_free(e->a);
     olx_expr_free(e->b);
-    olx_path_free(e->own_path);
+    if (e->owns_path)
+        olx_path_free((olp_path *)e->path); /* its own: see owns_path */
     olx_value_free(&e->value);
     pcre2_code_free(node_re(e));
     olp_free(e);
@@ -911,6 +919,8 @@ static olp_value eval_node(const olp_expr *e, olp_eval *ev);
 static olp_value (*evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *);
 static int truth_of_value(const olp_expr *e, olp_eval *ev);
 static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *);
+typedef int (*integer_fn)(const olp_expr *e, olp_eval *ev, json_int_t *out);
+static integer_fn integer_evaluator_of(const olp_expr *e);
 
 static olp_expr *node_new(olx_parser *p, node_kind kind, size_t local_pos)
 {
@@ -957,6 +967,7 @@ static olp_expr *node_done(olx_parser *p, olp_expr *e)
     e->height = h + 1;
     e->eval = evaluator_of(e);
     e->truth = truth_evaluator_of(e);
+    e->integer = integer_evaluator_of(e);
     if (e->height > OLX_MAX_DEPTH) {
         fail_file(p, e->pos,
                   "expression nested too deeply (more than %d levels, defs included)",
@@ -978,6 +989,7 @@ static olp_expr *literal_node(olx_parser *p, size_t pos, olp_value v)
     e->value = v;
     e->eval = evaluator_of(e);
     e->truth = truth_evaluator_of(e);
+    e->integer = integer_evaluator_of(e);
     return e;
 }
 
@@ -1547,9 +1559,9 @@ static int path_arg(olx_parser *p, olp_expr *call, const fn_spec *spec)
     if (!arg)
         return -1;
     if (arg->kind == N_PATH) {
-        call->own_path = arg->own_path;
-        call->path = arg->own_path;
-        arg->own_path = NULL;
+        call->path = arg->path;
+        call->owns_path = arg->owns_path;
+        arg->owns_path = 0;
     } else if (arg->kind == N_DEF && arg->u.def->expr->kind == N_PATH) {
         call->path = arg->u.def->expr->path;
     } else {
@@ -1804,7 +1816,7 @@ static olp_expr *path_node(olx_parser *p, const olx_token *start)
         olx_path_free(path);
         return NULL;
     }
-    e->own_path = path;
+    e->owns_path = 1;
     e->path = path;
     e->multi = (unsigned char)olx_path_has_wildcards(path);
     return node_done(p, e);
@@ -2611,32 +2623,6 @@ static int same_key(const olp_member_slot *slot, const olp_seg *s)
            memcmp(slot->key, s->key, s->key_len) == 0;
 }
 
-/* Fill the slot of (object, s) with value, or say it cannot hold it. */
-static int member_store(olp_member_cache *c, const json_t *object, const olp_seg *s,
-                        const json_t *value)
-{
-    size_t i = olp_member_slot_of(object, s);
-    olp_member_slot *slot = &c->slots[i];
-
-    /* keys longer than a slot records are looked up every time */
-    if (s->key_len > UINT_MAX)
-        return 0;
-    c->filled[i / 64] |= 1ull << (i % 64);
-    slot->object = object;
-    slot->key = s->key_canon ? s->key_canon : s->key;
-    slot->hash = s->key_hash;
-    slot->len = (unsigned int)s->key_len;
-    slot->value = value;
-    return 1;
-}
-
-void olp_member_remember(olp_eval *ev, const json_t *object, const olp_seg *s,
-                         const json_t *value)
-{
-    if (ev->members)
-        member_store(ev->members, object, s, value);
-}
-
 const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg *s)
 {
     olp_member_cache *c = ev->members;
@@ -2654,7 +2640,7 @@ const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg 
         same_key(slot, s))
         return slot->value;
     value = member_uncached(node, s);
-    member_store(c, node, s, value);
+    olp_member_remember(ev, node, s, value);
     return value;
 }
 
@@ -3624,6 +3610,21 @@ olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev) { return e->eval(e, ev)
  * which the truth of a value allows: 1 true, 0 false, -1 undefined or not
  * a boolean, -2 overflow. */
 
+/* What op says of a comparison c (-1, 0, 1). */
+static int compared(bin_op op, int c)
+{
+    switch (op) {
+    case B_LT:
+        return c < 0;
+    case B_LE:
+        return c <= 0;
+    case B_GT:
+        return c > 0;
+    default:
+        return c >= 0;
+    }
+}
+
 /* truth of an operand that failed to be a boolean: the overflow wins */
 static int failed_truth(int a, int b) { return a == -2 || b == -2 ? -2 : -1; }
 
@@ -3694,10 +3695,26 @@ static int (*truth_of_type_test_of_path(const olp_expr *e))(const olp_expr *, ol
     return is_member_of_current(p) ? truth_type_test_of_member : truth_type_test_of_path;
 }
 
+/* Both operands as integers, when they have an integer evaluator and both
+ * values are integers. */
+static int both_integers(const olp_expr *e, olp_eval *ev, json_int_t *x, json_int_t *y)
+{
+    return e->a->integer && e->b->integer && e->a->integer(e->a, ev, x) &&
+           e->b->integer(e->b, ev, y);
+}
+
 static int truth_equality(const olp_expr *e, olp_eval *ev)
 {
-    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
-    int r = equality(a, b, 0);
+    olp_value a, b;
+    json_int_t x, y;
+    int r;
+
+    if (both_integers(e, ev, &x, &y))
+        return (x == y) != (e->op == B_NE);
+    /* not both integers: the values say what (an evaluation only reads) */
+    a = evaluate(e->a, ev);
+    b = evaluate(e->b, ev);
+    r = equality(a, b, 0);
 
     if (r < 0)
         return r;
@@ -3706,21 +3723,20 @@ static int truth_equality(const olp_expr *e, olp_eval *ev)
 
 static int truth_ordering(const olp_expr *e, olp_eval *ev)
 {
-    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
-    int c = order_of(a, b);
+    olp_value a, b;
+    json_int_t x, y;
+    int c;
 
+    if (both_integers(e, ev, &x, &y)) {
+        c = (x > y) - (x < y);
+        return compared((bin_op)e->op, c);
+    }
+    a = evaluate(e->a, ev);
+    b = evaluate(e->b, ev);
+    c = order_of(a, b);
     if (c == 2)
         return a.type == OLP_V_OVERFLOW || b.type == OLP_V_OVERFLOW ? -2 : -1;
-    switch ((bin_op)e->op) {
-    case B_LT:
-        return c < 0;
-    case B_LE:
-        return c <= 0;
-    case B_GT:
-        return c > 0;
-    default:
-        return c >= 0;
-    }
+    return compared((bin_op)e->op, c);
 }
 
 /* The truth function of a complete node: of its own where evaluator_of
@@ -3745,6 +3761,124 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
 }
 
 int olp_expr_truth(const olp_expr *e, olp_eval *ev) { return e->truth(e, ev); }
+
+/* ---- integers -------------------------------------------------------------
+ *
+ * The integer evaluators (olp_expr.integer). Each answers 1 exactly when
+ * the node's eval would give an integer, and that integer (tests/check_expr.c
+ * compares them on every kind of operand); anything else, an overflow, a
+ * division by zero, a string, is left to eval. */
+
+static int integer_of_json(const json_t *j, json_int_t *out)
+{
+    if (!json_is_integer(j))
+        return 0;
+    *out = json_integer_value(j);
+    return 1;
+}
+
+static int integer_literal(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    (void)ev;
+    *out = e->value.u.i;
+    return 1;
+}
+
+static int integer_current(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    (void)e;
+    return integer_of_json(ev->current, out);
+}
+
+static int integer_member_of_current(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    return ev->current &&
+           integer_of_json(olp_member(ev, ev->current, &e->path->segs[0]), out);
+}
+
+static int integer_value_path(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    return integer_of_json(resolve(e->path, ev), out);
+}
+
+static int integer_of_value(olp_value v, json_int_t *out)
+{
+    if (v.type != OLP_V_INT)
+        return 0;
+    *out = v.u.i;
+    return 1;
+}
+
+static int integer_arithmetic(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    json_int_t x, y;
+
+    return both_integers(e, ev, &x, &y) &&
+           integer_of_value(arithmetic((bin_op)e->op, v_int(x), v_int(y)), out);
+}
+
+static int integer_call_of_two(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    json_int_t x, y;
+
+    return both_integers(e, ev, &x, &y) &&
+           integer_of_value(fn_of_two((fn_id)e->op, v_int(x), v_int(y)), out);
+}
+
+static int integer_call_of_one(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    json_int_t x;
+
+    return e->a->integer(e->a, ev, &x) &&
+           integer_of_value(fn_of_one((fn_id)e->op, v_int(x)), out);
+}
+
+/* a ?? b: a when it is an integer; b when a is absent or null. */
+static int integer_coalesce(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    if (e->a->integer(e->a, ev, out))
+        return 1;
+    if (!is_nothing(evaluate(e->a, ev)))
+        return 0;
+    return e->b->integer(e->b, ev, out);
+}
+
+/* The functions of two integers whose value is an integer. */
+static int integer_function_of_two(fn_id fn)
+{
+    return fn == F_MIN || fn == F_MAX || fn == F_FLOORDIV || fn == F_CEILDIV;
+}
+
+int olx_expr_integer(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    return e->integer ? e->integer(e, ev, out) : -1;
+}
+
+static integer_fn integer_evaluator_of(const olp_expr *e)
+{
+    olp_value (*eval)(const olp_expr *, olp_eval *) = evaluator_of(e);
+    int operands = e->a && e->a->integer && (!e->b || e->b->integer);
+
+    if (eval == eval_literal)
+        return e->value.type == OLP_V_INT ? integer_literal : NULL;
+    if (eval == eval_current)
+        return integer_current;
+    if (eval == eval_member_of_current)
+        return integer_member_of_current;
+    if (eval == eval_value_path)
+        return integer_value_path;
+    if (!operands)
+        return NULL;
+    if (eval == eval_arithmetic)
+        return integer_arithmetic;
+    if (eval == eval_coalesce)
+        return integer_coalesce;
+    if (eval == eval_call_of_two && integer_function_of_two((fn_id)e->op))
+        return integer_call_of_two;
+    if (eval == eval_call_of_one && e->op == F_ABS)
+        return integer_call_of_one;
+    return NULL;
+}
 
 /* ======================================================================== */
 /* Rendering                                                                 */

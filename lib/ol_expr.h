@@ -221,6 +221,10 @@ void olx_def_free(olx_def *d);
 int olx_expr_reads_current(const olp_expr *e);
 void olx_names_free(olx_names *n); /* the tables and defs, and n's arrays */
 
+/* The integer evaluator of e (for tests): 1 with *out set, or 0, as it
+ * answers; -1 when e has none. */
+int olx_expr_integer(const olp_expr *e, olp_eval *ev, json_int_t *out);
+
 /* Compile one expression against the names of book (for tests and tools).
  * NULL with err set on a mistake. */
 olp_expr *olx_compile_expr(const olp_rulebook *book, const char *text, size_t len,

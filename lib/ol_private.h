@@ -20,6 +20,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -300,10 +301,27 @@ static inline size_t olp_member_slot_of(const json_t *object, const olp_seg *s)
  * a slot of another key, a key compared byte by byte, no cache. */
 const json_t *olp_member_lookup(olp_eval *ev, const json_t *node, const olp_seg *s);
 
-/* Tell the cache of ev that the member s->key of object is value (found
- * by a walk over the object's members). */
-void olp_member_remember(olp_eval *ev, const json_t *object, const olp_seg *s,
-                         const json_t *value);
+/* Tell the cache of ev that the member s->key of object is value (a
+ * lookup, or a walk over the object's members, found it). Keys longer than
+ * a slot records are looked up every time. */
+static inline void olp_member_remember(olp_eval *ev, const json_t *object,
+                                       const olp_seg *s, const json_t *value)
+{
+    olp_member_cache *c = ev->members;
+    olp_member_slot *slot;
+    size_t i;
+
+    if (!c || s->key_len > UINT_MAX)
+        return;
+    i = olp_member_slot_of(object, s);
+    slot = &c->slots[i];
+    c->filled[i / 64] |= 1ull << (i % 64);
+    slot->object = object;
+    slot->key = s->key_canon ? s->key_canon : s->key;
+    slot->hash = s->key_hash;
+    slot->len = (unsigned int)s->key_len;
+    slot->value = value;
+}
 
 /* The member s->key (s is an OLP_SEG_KEY) of node, through ev->members;
  * NULL when node is no object or has no such member. Inline: a rule reads

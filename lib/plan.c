@@ -22,7 +22,7 @@ typedef struct plan_end {
     const olp_rule *rule;
     size_t rule_index; /* in the book */
     size_t at_index;   /* of its `at` paths */
-    /* olp_rule_runs_on, alone and merged */
+    /* olp_rule_runs_on, alone and merged; 0 once the rule is disabled */
     unsigned int runs_alone, runs_merged;
 } plan_end;
 
@@ -107,6 +107,13 @@ static plan_node *child_for(plan_node *n, const olp_seg *seg)
     return c;
 }
 
+/* A disabled rule runs on no kind (and is never enabled again). */
+static void disable_end(plan_end *e)
+{
+    if (e->rule->disabled)
+        e->runs_alone = e->runs_merged = 0;
+}
+
 /* The kinds of n from its rules that are not disabled and its children:
  * a walk does not go where no rule would run. */
 static void mark_runs(plan_node *n)
@@ -115,8 +122,7 @@ static void mark_runs(plan_node *n)
 
     n->runs_alone = n->runs_merged = 0;
     for (i = 0; i < n->nends; i++) {
-        if (n->ends[i].rule->disabled)
-            continue;
+        disable_end(&n->ends[i]);
         n->runs_alone |= n->ends[i].runs_alone;
         n->runs_merged |= n->ends[i].runs_merged;
     }
@@ -127,7 +133,14 @@ static void mark_runs(plan_node *n)
     }
 }
 
-void olp_plan_rules_disabled(olp_plan *plan) { mark_runs(&plan->root); }
+void olp_plan_rules_disabled(olp_plan *plan)
+{
+    size_t i;
+
+    mark_runs(&plan->root);
+    for (i = 0; i < plan->nelsewhere; i++)
+        disable_end(&plan->elsewhere[i]);
+}
 
 static int add_path(olp_plan *plan, const plan_end *e, const olp_path *p)
 {
@@ -252,7 +265,7 @@ olp_plan *olp_plan_build(const olp_rulebook *book)
         olp_plan_free(plan);
         return NULL;
     }
-    mark_runs(&plan->root);
+    olp_plan_rules_disabled(plan);
     return plan;
 }
 
@@ -262,6 +275,7 @@ typedef struct plan_walk {
     olp_eval *ev;
     const olp_plan_visitor *visitor;
     unsigned int kind_bit; /* 1u << visitor->kind */
+    int merged;            /* visitor->merged */
     olp_step trail[OLP_MAX_TRAIL];
 } plan_walk;
 
@@ -269,7 +283,7 @@ static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size
 
 static int runs(const plan_walk *w, unsigned int runs_alone, unsigned int runs_merged)
 {
-    return ((w->visitor->merged ? runs_merged : runs_alone) & w->kind_bit) != 0;
+    return ((w->merged ? runs_merged : runs_alone) & w->kind_bit) != 0;
 }
 
 static OLP_ALWAYS_INLINE int visit_ends(plan_walk *w, const plan_end *ends, size_t n,
@@ -280,7 +294,7 @@ static OLP_ALWAYS_INLINE int visit_ends(plan_walk *w, const plan_end *ends, size
 
     for (i = 0; i < n; i++) {
         const plan_end *e = &ends[i];
-        if (!runs(w, e->runs_alone, e->runs_merged) || e->rule->disabled)
+        if (!runs(w, e->runs_alone, e->runs_merged))
             continue;
         if (v->visit(v->arg, e->rule, e->rule_index, e->at_index, value, w->trail, depth))
             return 1;
@@ -458,6 +472,7 @@ int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
     w.ev = ev;
     w.visitor = visitor;
     w.kind_bit = 1u << visitor->kind;
+    w.merged = visitor->merged;
     ev->current = root;
     if (runs(&w, plan->root.runs_alone, plan->root.runs_merged) &&
         walk_node(&w, &plan->root, root, 0))
@@ -465,7 +480,7 @@ int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
     for (i = 0; i < plan->nelsewhere; i++) {
         const plan_end *e = &plan->elsewhere[i];
         elsewhere_visit x;
-        if (!runs(&w, e->runs_alone, e->runs_merged) || e->rule->disabled)
+        if (!runs(&w, e->runs_alone, e->runs_merged))
             continue;
         x.visitor = visitor;
         x.end = e;

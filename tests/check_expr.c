@@ -680,6 +680,74 @@ END_TEST
 START_TEST(test_truth_of_single_nodes) { expect_same_truth(truth_singles[_i]); }
 END_TEST
 
+/* The integer evaluators answer 1 exactly when the value is an integer,
+ * and that integer: arithmetic, ??, min, max, floordiv, ceildiv and abs of
+ * operands of every kind (integers at the limits, a division by zero, a
+ * string, absent, null, a real, a negation, which has none of its own). */
+static const char *const integer_atoms[] = {
+    "order_amount", "big", "small", "3",  "0", "1 / 0", "currency",
+    "missing",      "nul", "real",  "-1", "@", "qty",   "lines[0].qty",
+};
+
+static const char *const integer_forms[] = {
+    "%s + %s",          "%s - %s",         "%s * %s",      "%s / %s",
+    "%s %% %s",         "%s ?? %s",        "min(%s, %s)",  "max(%s, %s)",
+    "floordiv(%s, %s)", "ceildiv(%s, %s)", "abs(%s - %s)", "(%s ?? 1) * %s",
+};
+
+/* 1 when e has an integer evaluator (which answered as eval) at every @. */
+static int same_integer(const char *text)
+{
+    const json_t *line = json_array_get(json_object_get(doc, "lines"), 0);
+    const json_t *at[3];
+    olp_expr *e = compile(text);
+    size_t i;
+    int has = 1;
+
+    at[0] = doc;
+    at[1] = line;
+    at[2] = json_object_get(line, "qty");
+    for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+        olp_eval ev = make_eval();
+        olp_value v;
+        json_int_t got = 0;
+        int r;
+        ev.current = at[i];
+        v = olp_expr_eval(e, &ev);
+        r = olx_expr_integer(e, &ev, &got);
+        if (r < 0) {
+            has = 0;
+            continue;
+        }
+        ck_assert_msg(r == (v.type == OLP_V_INT), "%s at @ %zu: %d, value of type %d",
+                      text, i, r, v.type);
+        if (r)
+            ck_assert_msg(got == v.u.i, "%s at @ %zu: %lld, want %lld", text, i,
+                          (long long)got, (long long)v.u.i);
+    }
+    olx_expr_free(e);
+    return has;
+}
+
+START_TEST(test_integer_of_nodes)
+{
+    const size_t natoms = sizeof(integer_atoms) / sizeof(integer_atoms[0]);
+    size_t i, j, with = 0;
+    char text[128];
+
+    for (i = 0; i < natoms; i++) {
+        for (j = 0; j < natoms; j++) {
+            snprintf(text, sizeof(text), integer_forms[_i], integer_atoms[i],
+                     integer_atoms[j]);
+            with += (size_t)same_integer(text);
+        }
+    }
+    /* every atom but -1 (a negation, or a literal where the parser folds
+     * it) has an integer evaluator, and so has every form of two of them */
+    ck_assert_uint_ge(with, (natoms - 1) * (natoms - 1));
+}
+END_TEST
+
 /* ---- rendering ------------------------------------------------------------ */
 
 static const struct {
@@ -1151,6 +1219,8 @@ Suite *expr_suite(void)
     tcase_add_test(tc, test_truth);
     tcase_add_loop_test(tc, test_truth_of_nodes, 0,
                         (int)(sizeof(truth_forms) / sizeof(truth_forms[0])));
+    tcase_add_loop_test(tc, test_integer_of_nodes, 0,
+                        (int)(sizeof(integer_forms) / sizeof(integer_forms[0])));
     tcase_add_loop_test(tc, test_truth_of_single_nodes, 0,
                         (int)(sizeof(truth_singles) / sizeof(truth_singles[0])));
     suite_add_tcase(s, tc);
