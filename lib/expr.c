@@ -3697,7 +3697,8 @@ static int (*truth_of_type_test_of_path(const olp_expr *e))(const olp_expr *, ol
 
 /* Both operands as integers, when they have an integer evaluator and both
  * values are integers. */
-static int both_integers(const olp_expr *e, olp_eval *ev, json_int_t *x, json_int_t *y)
+static OLP_ALWAYS_INLINE int both_integers(const olp_expr *e, olp_eval *ev, json_int_t *x,
+                                           json_int_t *y)
 {
     return e->a->integer && e->b->integer && e->a->integer(e->a, ev, x) &&
            e->b->integer(e->b, ev, y);
@@ -3833,6 +3834,12 @@ static int integer_call_of_one(const olp_expr *e, olp_eval *ev, json_int_t *out)
            integer_of_value(fn_of_one((fn_id)e->op, v_int(x)), out);
 }
 
+/* len(x): of x's value, whatever it is (a string, an array, ...) */
+static int integer_len(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    return integer_of_value(fn_of_one(F_LEN, evaluate(e->a, ev)), out);
+}
+
 /* a ?? b: a when it is an integer; b when a is absent or null. */
 static int integer_coalesce(const olp_expr *e, olp_eval *ev, json_int_t *out)
 {
@@ -3867,6 +3874,8 @@ static integer_fn integer_evaluator_of(const olp_expr *e)
         return integer_member_of_current;
     if (eval == eval_value_path)
         return integer_value_path;
+    if (eval == eval_call_of_one && e->op == F_LEN)
+        return integer_len;
     if (!operands)
         return NULL;
     if (eval == eval_arithmetic)

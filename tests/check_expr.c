@@ -693,6 +693,7 @@ static const char *const integer_forms[] = {
     "%s + %s",          "%s - %s",         "%s * %s",      "%s / %s",
     "%s %% %s",         "%s ?? %s",        "min(%s, %s)",  "max(%s, %s)",
     "floordiv(%s, %s)", "ceildiv(%s, %s)", "abs(%s - %s)", "(%s ?? 1) * %s",
+    "len(%s) + %s",
 };
 
 /* 1 when e has an integer evaluator (which answered as eval) at every @. */
