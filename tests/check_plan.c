@@ -358,8 +358,9 @@ END_TEST
 #define KEY_RULES                                                                        \
     KEY_RULE("axa", "axa")                                                               \
     KEY_RULE("aya", "aya")                                                               \
-    KEY_RULE("aza", "aza") KEY_RULE("ab", "ab") KEY_RULE("abc", "abc")                   \
-        KEY_RULE("empty", "$[\"\"]") KEY_RULE("n-axa", "n.axa")
+    KEY_RULE("aza", "aza")                                                               \
+    KEY_RULE("ab", "ab") KEY_RULE("abc", "abc") KEY_RULE("empty", "$[\"\"]")             \
+        KEY_RULE("n-axa", "n.axa")
 
 /* A node of many keys finds an object's members by key (plan.c, by_key):
  * keys of one length and the same first and last bytes (one start in the
