@@ -355,12 +355,10 @@ END_TEST
 #define KEY_RULE(id, at)                                                                 \
     "rule t." id " kinds all at " at " assert is_int(@) severity error code BAD_VALUE\n" \
     "  message \"" id "\" explain \"x\"\n"
-#define KEY_RULES                                                                        \
-    KEY_RULE("axa", "axa")                                                               \
-    KEY_RULE("aya", "aya")                                                               \
-    KEY_RULE("aza", "aza")                                                               \
-    KEY_RULE("ab", "ab") KEY_RULE("abc", "abc") KEY_RULE("empty", "$[\"\"]")             \
-        KEY_RULE("n-axa", "n.axa")
+/* The rules of test_plan_keys_by_members: one at each key. */
+static const char key_rules[] = KEY_RULE("axa", "axa") KEY_RULE("aya", "aya")
+    KEY_RULE("aza", "aza") KEY_RULE("ab", "ab") KEY_RULE("abc", "abc")
+        KEY_RULE("empty", "$[\"\"]") KEY_RULE("n-axa", "n.axa");
 
 /* A node of many keys finds an object's members by key (plan.c, by_key):
  * keys of one length and the same first and last bytes (one start in the
@@ -372,11 +370,11 @@ START_TEST(test_plan_keys_by_members)
     static const char *const want[] = {"/aza",  "t.aza",  "/",       "t.empty", "/axa",
                                        "t.axa", "/n/axa", "t.n-axa", NULL};
 
-    agree_on(KEY_RULES,
+    agree_on(key_rules,
              "{\"aza\": \"s\", \"\": \"s\", \"ab\": 1, \"axa\": \"s\", "
              "\"n\": {\"axa\": \"s\"}}",
              want);
-    agree_on(KEY_RULES,
+    agree_on(key_rules,
              "{\"aza\": \"s\", \"\": \"s\", \"ab\": 1, \"axa\": \"s\", "
              "\"n\": {\"axa\": \"s\"}, \"m1\": 1, \"m2\": 1, \"m3\": 1, \"m4\": 1, "
              "\"m5\": 1, \"m6\": 1, \"m7\": 1, \"m8\": 1}",
