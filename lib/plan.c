@@ -14,6 +14,7 @@
  * Within one path, the values are visited in the order olp_path_walk
  * visits them, and each visit says which rule and which of its paths it is.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "ol_private.h"
@@ -41,12 +42,15 @@ struct plan_node {
      * more members than that, the walk takes each member and finds its
      * child here, instead of looking up every key. The payload's root has
      * some 40 key children for a kind and ten members, an order line some
-     * 15 for eight or nine, and most keys are not there. */
-    plan_node **by_key;
+     * 15 for eight or nine, and most keys are not there. A slot holds 1 +
+     * the child's index in children (0: empty), in 2 bytes: a node of more
+     * children than that has no by_key. */
+    unsigned short *by_key;
     size_t key_mask, nkeys;
 };
 
 #define PLAN_KEYED_MIN 4
+#define PLAN_KEYED_MAX USHRT_MAX
 
 struct olp_plan {
     plan_node root;      /* paths from the payload ($, or @ at the root) */
@@ -194,7 +198,7 @@ static int index_keys(plan_node *n)
             return -1;
         n->nkeys += is_key_child(n->children[i]);
     }
-    if (n->nkeys < PLAN_KEYED_MIN)
+    if (n->nkeys < PLAN_KEYED_MIN || n->nchildren >= PLAN_KEYED_MAX)
         return 0;
     while (size < 2 * n->nkeys)
         size *= 2;
@@ -209,7 +213,7 @@ static int index_keys(plan_node *n)
         j = key_start(seg->key, seg->key_len, n->key_mask);
         while (n->by_key[j])
             j = (j + 1) & n->key_mask;
-        n->by_key[j] = n->children[i];
+        n->by_key[j] = (unsigned short)(i + 1);
     }
     return 0;
 }
@@ -218,9 +222,9 @@ static int index_keys(plan_node *n)
 static const plan_node *child_by_key(const plan_node *n, const char *key, size_t len)
 {
     size_t j = key_start(key, len, n->key_mask);
-    const plan_node *c;
 
-    while ((c = n->by_key[j]) != NULL) {
+    while (n->by_key[j]) {
+        const plan_node *c = n->children[n->by_key[j] - 1];
         if (c->seg->key_len == len && memcmp(c->seg->key, key, len) == 0)
             return c;
         j = (j + 1) & n->key_mask;
