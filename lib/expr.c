@@ -2558,6 +2558,9 @@ static int equality(olp_value a, olp_value b, int icase)
     case OLP_V_REAL:
         return a.u.r == b.u.r;
     case OLP_V_STR:
+        /* folding ASCII case keeps the length: strings of two lengths differ */
+        if (a.u.str.len != b.u.str.len)
+            return 0;
         if (icase)
             return icase_cmp(a.u.str.s, a.u.str.len, b.u.str.s, b.u.str.len) == 0;
         return bytes_cmp(a, b) == 0;
