@@ -3074,12 +3074,34 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
 
 /* ---- functions of values ------------------------------------------------- */
 
+/* The UTF-8 continuation bytes (10xxxxxx) among the 8 bytes of w. */
+static unsigned continuations_in(uint64_t w)
+{
+    uint64_t c = w & ~(w << 1) & 0x8080808080808080ull;
+
+#if defined(__GNUC__)
+    return (unsigned)__builtin_popcountll(c);
+#else
+    unsigned n = 0;
+    for (; c; c &= c - 1)
+        n++;
+    return n;
+#endif
+}
+
+/* Code points of UTF-8 text: the bytes that are not continuation bytes,
+ * counted 8 at a time (len() of every string field of every line). */
 static size_t code_points(const char *s, size_t n)
 {
-    size_t i, count = 0;
+    size_t i = 0, count = n;
+    uint64_t w;
 
-    for (i = 0; i < n; i++)
-        count += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        count -= continuations_in(w);
+    }
+    for (; i < n; i++)
+        count -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return count;
 }
 

@@ -257,6 +257,17 @@ static const ecase eval_cases[] = {
     INT("len(\"\\u00e9\")", 1),
     INT("len(\"\\ud83d\\ude00\")", 1),
     INT("len(\"\")", 0),
+    /* counted 8 bytes at a time: continuation bytes across the words */
+    INT("len(\"abcdefghij\")", 10),
+    INT("len(\"\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\")", 8),
+    INT("len(\"a\xc3\x85"
+        "b\xc3\x85"
+        "c\xc3\x85"
+        "d\xc3\x85"
+        "e\xc3\x85\")",
+        10),
+    INT("len(\"\xe6\x97\xa5\xe6\x9c\xac\xe6\x97\xa5\xe6\x9c\xac\xe6\x97\xa5x\")", 6),
+    INT("len(\"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\")", 3),
     INT("len(lines)", 2),
     INT("len(obj)", 2),
     INT("len([1, 2, 3])", 3),
