@@ -203,7 +203,8 @@ OL_EXTERN int ol_ruleset_add_file(ol_ruleset *rs, const char *path, ol_error_t *
 OL_EXTERN int ol_ruleset_add_buffer(ol_ruleset *rs, const char *name, const char *text,
                                     size_t len, ol_error_t *err);
 
-/** Switch a rule off by id. Returns OL_ENOTFOUND when no rule has that id,
+/** Switch a rule off by id: a check then costs nothing for it (what only it
+ * would read is not walked). Returns OL_ENOTFOUND when no rule has that id,
  * OL_EINVAL for a locked rule (ol_rule_info.locked). */
 OL_EXTERN int ol_ruleset_disable(ol_ruleset *rs, const char *rule_id, ol_error_t *err);
 
