@@ -3865,14 +3865,19 @@ static int integer_len(const olp_expr *e, olp_eval *ev, json_int_t *out)
     return integer_of_value(fn_of_one(F_LEN, evaluate(e->a, ev)), out);
 }
 
-/* a ?? b: a when it is an integer; b when a is absent or null. */
+/* a ?? b: a when it is an integer; b when a is absent or null. a's value is
+ * made once: asked first for an integer and then for its value, a chain of
+ * ?? (a ?? b ?? c, which nests on the left) would cost the square of its
+ * length. */
 static int integer_coalesce(const olp_expr *e, olp_eval *ev, json_int_t *out)
 {
-    if (e->a->integer(e->a, ev, out))
+    olp_value a = evaluate(e->a, ev);
+
+    if (a.type == OLP_V_INT) {
+        *out = a.u.i;
         return 1;
-    if (!is_nothing(evaluate(e->a, ev)))
-        return 0;
-    return e->b->integer(e->b, ev, out);
+    }
+    return is_nothing(a) && e->b->integer(e->b, ev, out);
 }
 
 /* The functions of two integers whose value is an integer. */
