@@ -3074,19 +3074,14 @@ static olp_value eval_matches(const olp_expr *e, olp_eval *ev)
 
 /* ---- functions of values ------------------------------------------------- */
 
-/* The UTF-8 continuation bytes (10xxxxxx) among the 8 bytes of w. */
+/* The UTF-8 continuation bytes (10xxxxxx) among the 8 bytes of w: a 1 in
+ * each such byte, summed into the top byte by a multiplication (without
+ * -mpopcnt, __builtin_popcountll is a call into libgcc). */
 static unsigned continuations_in(uint64_t w)
 {
-    uint64_t c = w & ~(w << 1) & 0x8080808080808080ull;
+    uint64_t c = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
 
-#if defined(__GNUC__)
-    return (unsigned)__builtin_popcountll(c);
-#else
-    unsigned n = 0;
-    for (; c; c &= c - 1)
-        n++;
-    return n;
-#endif
+    return (unsigned)((c * 0x0101010101010101ull) >> 56);
 }
 
 /* Code points of UTF-8 text: the bytes that are not continuation bytes,
@@ -3502,6 +3497,53 @@ static olp_value eval_in_node(const olp_expr *e, olp_eval *ev)
     return eval_in(e, ev, e->op == F_IIN);
 }
 
+/* Is e in(x, [...]) or iin() of a list of strings only (the enumerations
+ * of the table: about 60 visits a document)? Then x is compared with the
+ * strings themselves, not as values of any type, one by one. */
+static int in_strings_only(const olp_expr *e)
+{
+    const olp_list *l;
+    size_t i;
+
+    if (!e->b || e->b->kind != N_LIT || e->b->value.type != OLP_V_LIST)
+        return 0;
+    l = e->b->value.u.list;
+    for (i = 0; i < l->n; i++)
+        if (l->items[i].type != OLP_V_STR)
+            return 0;
+    return l->n > 0;
+}
+
+static int string_in(const olp_list *l, const char *s, size_t n, int icase)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        const olp_value *item = &l->items[i];
+        if (item->u.str.len != n)
+            continue;
+        if (icase ? icase_cmp(s, n, item->u.str.s, n) == 0
+                  : n == 0 || memcmp(s, item->u.str.s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* eval_in on a list of strings: as equality() compares x with a string,
+ * nothing is in no list, and x of another type is undefined. */
+static olp_value eval_in_strings(const olp_expr *e, olp_eval *ev)
+{
+    olp_value x = evaluate(e->a, ev);
+
+    if (is_failure(x))
+        return x;
+    if (is_nothing(x))
+        return v_bool(0);
+    if (x.type != OLP_V_STR)
+        return v_undef();
+    return v_bool(string_in(e->b->value.u.list, x.u.str.s, x.u.str.len, e->op == F_IIN));
+}
+
 static olp_value eval_matches_node(const olp_expr *e, olp_eval *ev)
 {
     return eval_matches(e, ev);
@@ -3515,7 +3557,7 @@ static olp_value (*evaluator_of_call(const olp_expr *e))(const olp_expr *, olp_e
         return e->path->selects_many ? eval_node : eval_has_one;
     case F_IN:
     case F_IIN:
-        return eval_in_node;
+        return in_strings_only(e) ? eval_in_strings : eval_in_node;
     case F_MATCHES:
         return eval_matches_node;
     default:
@@ -3691,6 +3733,17 @@ static int truth_has_one(const olp_expr *e, olp_eval *ev)
     return resolve(e->path, ev) != NULL;
 }
 
+static int truth_in_strings(const olp_expr *e, olp_eval *ev)
+{
+    olp_value x = evaluate(e->a, ev);
+
+    if (x.type == OLP_V_STR)
+        return string_in(e->b->value.u.list, x.u.str.s, x.u.str.len, e->op == F_IIN);
+    if (is_nothing(x))
+        return 0;
+    return x.type == OLP_V_OVERFLOW ? -2 : -1;
+}
+
 static int truth_type_test_of_path(const olp_expr *e, olp_eval *ev)
 {
     return json_type_test((fn_id)e->op, resolve(e->a->path, ev));
@@ -3777,6 +3830,8 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
         return truth_not;
     if (eval == eval_has_one)
         return truth_has_one;
+    if (eval == eval_in_strings)
+        return truth_in_strings;
     if (eval == eval_type_test_of_path)
         return truth_of_type_test_of_path(e);
     if (eval == eval_equality)
