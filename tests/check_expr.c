@@ -319,6 +319,8 @@ static const ecase eval_cases[] = {
     TYPE("in(mixed, [\"a\"])", OLP_V_UNDEF),
     TYPE("in(obj, [\"a\"])", OLP_V_UNDEF),
     TYPE("in(lines[*].type, [\"physical\"])", OLP_V_UNDEF),
+    BOOL("in(1, [])", 0), /* no element to be unlike */
+    BOOL("in(\"a\", [])", 0),
     BOOL("in(\"\", [\"\"])", 1),
     BOOL("in(\"\", [\"a\"])", 0),
     BOOL("in(\"EUX\", [\"EUR\"])", 0),
