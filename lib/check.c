@@ -40,6 +40,7 @@ typedef struct run {
     olp_doc doc;    /* the tree read from text and its offsets, owned */
     json_t *merged; /* the session after the update, owned */
     int rc;
+    int tested, tested_regex_limit; /* plan_test's evaluation, for plan_keep */
     olp_buf pointer, path, klarna, message, hint;
     failure *failures; /* of the plan's walk; allocated when one fails */
     size_t nfailures, cfailures;
@@ -397,12 +398,10 @@ static int keep_failure(run *r, const failure *f, const olp_step *trail)
 }
 
 /* A visit where the rule does not hold (or its filter passed a limit),
- * kept for run_plan. Apart from plan_visit, which most visits leave at
- * once, so that they do not pay for setting up a failure. */
-static OLP_NOINLINE int keep_visit(run *r, const olp_rule *rule, size_t rule_index,
-                                   size_t at_index, const json_t *value,
-                                   const olp_step *trail, size_t depth, int truth,
-                                   int regex_limit)
+ * kept for run_plan. */
+static int keep_visit(run *r, const olp_rule *rule, size_t rule_index, size_t at_index,
+                      const json_t *value, const olp_step *trail, size_t depth, int truth,
+                      int regex_limit)
 {
     failure f;
 
@@ -419,23 +418,31 @@ static OLP_NOINLINE int keep_visit(run *r, const olp_rule *rule, size_t rule_ind
 }
 
 /* Evaluate every visit; keep the failures for run_plan. `needs` is left to
- * then, since it asks what rules before this one reported. */
-static int plan_visit(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
-                      const json_t *value, const olp_step *trail, size_t depth)
+ * then, since it asks what rules before this one reported. plan_test
+ * evaluates, and plan_keep keeps what fails: most visits end in plan_test,
+ * which has little to pass on (a rule holds at most values). */
+static int plan_test(void *arg, const olp_rule *rule, const json_t *value)
 {
     run *r = arg;
-    int truth, regex_limit;
 
+    if (r->ev.filter_limit)
+        return 1;
     r->rule = rule;
+    r->tested = evaluate_at(r, value, &r->tested_regex_limit);
+    return r->tested == -3 || failed(r->tested, r->tested_regex_limit);
+}
+
+static int plan_keep(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
+                     const json_t *value, const olp_step *trail, size_t depth)
+{
+    run *r = arg;
+
     if (r->ev.filter_limit)
         return keep_visit(r, rule, rule_index, at_index, value, trail, depth, 1, 0);
-    truth = evaluate_at(r, value, &regex_limit);
-    if (truth == -3)
+    if (r->tested == -3)
         return 1;
-    if (!failed(truth, regex_limit))
-        return 0;
-    return keep_visit(r, rule, rule_index, at_index, value, trail, depth, truth,
-                      regex_limit);
+    return keep_visit(r, rule, rule_index, at_index, value, trail, depth, r->tested,
+                      r->tested_regex_limit);
 }
 
 static int failure_cmp(const void *a, const void *b)
@@ -461,7 +468,8 @@ static void run_plan(run *r)
 
     v.kind = r->kind;
     v.merged = r->merged != NULL;
-    v.visit = plan_visit;
+    v.test = plan_test;
+    v.keep = plan_keep;
     v.arg = r;
     olp_plan_walk(r->rs->book.plan, &r->ev, r->root, &v);
     if (r->rc != OL_OK || r->nfailures == 0)

@@ -29,11 +29,9 @@
 #if defined(__GNUC__)
 #define OLP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define OLP_ALWAYS_INLINE inline __attribute__((always_inline))
-#define OLP_NOINLINE __attribute__((noinline))
 #else
 #define OLP_PRINTF(f, a)
 #define OLP_ALWAYS_INLINE inline
-#define OLP_NOINLINE
 #endif
 
 /* ---- alloc.c ------------------------------------------------------------ */
@@ -436,10 +434,15 @@ typedef struct olp_plan_visitor {
      * rules that run are those olp_rule_runs_on says, and not disabled. */
     ol_kind kind;
     int merged;
-    /* A value the rule's path at_index selects; trail[0..depth) is where it
-     * is. Nonzero stops the walk. */
-    int (*visit)(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
-                 const json_t *value, const olp_step *trail, size_t depth);
+    /* A value the rule's path selects, in two calls. test, at every visit:
+     * 0 when nothing is left to do there (the rule holds), else 1, and keep
+     * follows. keep, at the few visits test leaves to it: the path is
+     * at_index, trail[0..depth) is where the value is; nonzero stops the
+     * walk. test takes only what evaluating needs, so that the visits that
+     * end there do not pass and save the rest. */
+    int (*test)(void *arg, const olp_rule *rule, const json_t *value);
+    int (*keep)(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
+                const json_t *value, const olp_step *trail, size_t depth);
     void *arg;
 } olp_plan_visitor;
 

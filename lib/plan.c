@@ -300,7 +300,8 @@ static OLP_ALWAYS_INLINE int visit_ends(plan_walk *w, const plan_end *ends, size
         const plan_end *e = &ends[i];
         if (!runs(w, e->runs_alone, e->runs_merged))
             continue;
-        if (v->visit(v->arg, e->rule, e->rule_index, e->at_index, value, w->trail, depth))
+        if (v->test(v->arg, e->rule, value) &&
+            v->keep(v->arg, e->rule, e->rule_index, e->at_index, value, w->trail, depth))
             return 1;
     }
     return 0;
@@ -462,9 +463,11 @@ static int visit_elsewhere(const json_t *value, const olp_step *trail, size_t de
                            void *arg)
 {
     const elsewhere_visit *x = arg;
+    const olp_plan_visitor *v = x->visitor;
+    const plan_end *e = x->end;
 
-    return x->visitor->visit(x->visitor->arg, x->end->rule, x->end->rule_index,
-                             x->end->at_index, value, trail, depth);
+    return v->test(v->arg, e->rule, value) &&
+           v->keep(v->arg, e->rule, e->rule_index, e->at_index, value, trail, depth);
 }
 
 int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,

@@ -382,13 +382,22 @@ START_TEST(test_plan_keys_by_members)
 }
 END_TEST
 
-static int count_visit(void *arg, const olp_rule *rule, size_t rule_index,
-                       size_t at_index, const json_t *value, const olp_step *trail,
-                       size_t depth)
+static int count_visit(void *arg, const olp_rule *rule, const json_t *value)
 {
-    (void)rule, (void)rule_index, (void)at_index, (void)value, (void)trail, (void)depth;
+    (void)rule, (void)value;
     ++*(size_t *)arg;
     return 0;
+}
+
+/* Not called: count_visit keeps nothing. */
+static int keep_nothing(void *arg, const olp_rule *rule, size_t rule_index,
+                        size_t at_index, const json_t *value, const olp_step *trail,
+                        size_t depth)
+{
+    (void)arg, (void)rule, (void)rule_index, (void)at_index, (void)value, (void)trail,
+        (void)depth;
+    ck_abort_msg("keep called after a test of 0");
+    return 1;
 }
 
 /* Does the member cache hold the member key of object? */
@@ -440,7 +449,8 @@ START_TEST(test_plan_leaves_out_disabled_rules)
         olp_member_cache_clear(&members);
         memset(&v, 0, sizeof v);
         v.kind = OL_KIND_CREATE_SESSION;
-        v.visit = count_visit;
+        v.test = count_visit;
+        v.keep = keep_nothing;
         v.arg = &visits;
         ck_assert_int_eq(olp_plan_walk(rs->book.plan, &ev, doc, &v), 0);
         ck_assert_uint_eq(visits, 1u + (unsigned)round);
