@@ -3917,7 +3917,13 @@ static int integer_call_of_one(const olp_expr *e, olp_eval *ev, json_int_t *out)
 /* len(x): of x's value, whatever it is (a string, an array, ...) */
 static int integer_len(const olp_expr *e, olp_eval *ev, json_int_t *out)
 {
-    return integer_of_value(fn_of_one(F_LEN, evaluate(e->a, ev)), out);
+    olp_value x = evaluate(e->a, ev);
+
+    if (x.type == OLP_V_STR) { /* most of them: not through fn_of_one's switch */
+        *out = (json_int_t)code_points(x.u.str.s, x.u.str.len);
+        return 1;
+    }
+    return integer_of_value(fn_of_one(F_LEN, x), out);
 }
 
 /* a ?? b: a when it is an integer; b when a is absent or null. a's value is

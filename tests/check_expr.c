@@ -257,6 +257,8 @@ static const ecase eval_cases[] = {
     INT("len(\"\\u00e9\")", 1),
     INT("len(\"\\ud83d\\ude00\")", 1),
     INT("len(\"\")", 0),
+    BOOL("len(name) == 3", 1), /* integer_len, under a comparison */
+    BOOL("len(\"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\") < 4", 1),
     /* counted 8 bytes at a time: continuation bytes across the words */
     INT("len(\"abcdefghij\")", 10),
     INT("len(\"\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\xc3\x85\")", 8),
@@ -734,9 +736,11 @@ END_TEST
  * and that integer: arithmetic, ??, min, max, floordiv, ceildiv and abs of
  * operands of every kind (integers at the limits, a division by zero, a
  * string, absent, null, a real, a negation, which has none of its own). */
-static const char *const integer_atoms[] = {
-    "order_amount", "big", "small", "3",  "0", "1 / 0", "currency",
-    "missing",      "nul", "real",  "-1", "@", "qty",   "lines[0].qty",
+static const char *const integer_atoms[] =
+    {
+        "order_amount", "big",          "small", "3",    "0",  "1 / 0",
+        "currency",     "missing",      "nul",   "real", "-1", "@",
+        "qty",          "lines[0].qty", "name", /* not ASCII: len() counts code points */
 };
 
 static const char *const integer_forms[] = {
