@@ -3522,8 +3522,10 @@ static int string_in(const olp_list *l, const char *s, size_t n, int icase)
         const olp_value *item = &l->items[i];
         if (item->u.str.len != n)
             continue;
-        if (icase ? icase_cmp(s, n, item->u.str.s, n) == 0
-                  : n == 0 || memcmp(s, item->u.str.s, n) == 0)
+        /* the bytes first, also for iin(): values are mostly written as
+         * the list writes them */
+        if (n == 0 || memcmp(s, item->u.str.s, n) == 0 ||
+            (icase && icase_cmp(s, n, item->u.str.s, n) == 0))
             return 1;
     }
     return 0;
