@@ -40,7 +40,6 @@ typedef struct run {
     olp_doc doc;    /* the tree read from text and its offsets, owned */
     json_t *merged; /* the session after the update, owned */
     int rc;
-    int tested, tested_regex_limit; /* plan_test's evaluation, for plan_keep */
     olp_buf pointer, path, klarna, message, hint;
     failure *failures; /* of the plan's walk; allocated when one fails */
     size_t nfailures, cfailures;
@@ -290,20 +289,34 @@ static void regex_limit_event(run *r)
     r->ev.detail = NULL;
 }
 
-/* Evaluate r->rule at value: its truth (rule_truth), and in *regex_limit
- * whether a regular expression passed a limit. -3 when the check failed. */
-static OLP_ALWAYS_INLINE int evaluate_at(run *r, const json_t *value, int *regex_limit)
+/* Evaluate r->rule at value: its truth (rule_truth), left in *truth; 1
+ * when that is all (the rule holds, or does not apply, as at most visits),
+ * 0 when evaluated() has more to say. */
+static OLP_ALWAYS_INLINE int holds_at(run *r, const json_t *value, int *truth)
 {
-    int t;
-
     r->ev.current = value;
     r->ev.regex_limit = 0;
-    t = rule_truth(r);
+    *truth = rule_truth(r);
+    return *truth != 0 && *truth != -2 && !r->ev.regex_limit && !r->ev.oom;
+}
+
+/* After holds_at: the truth, and in *regex_limit whether a regular
+ * expression passed a limit; -3 when the check failed. */
+static int evaluated(run *r, int truth, int *regex_limit)
+{
     *regex_limit = r->ev.regex_limit;
     r->ev.regex_limit = 0;
     if (r->ev.oom)
         r->rc = OL_ENOMEM;
-    return r->rc == OL_OK ? t : -3;
+    return r->rc == OL_OK ? truth : -3;
+}
+
+static OLP_ALWAYS_INLINE int evaluate_at(run *r, const json_t *value, int *regex_limit)
+{
+    int t;
+
+    holds_at(r, value, &t);
+    return evaluated(r, t, regex_limit);
 }
 
 static int failed(int truth, int regex_limit)
@@ -399,18 +412,17 @@ static int keep_failure(run *r, const failure *f, const olp_step *trail)
 
 /* A visit where the rule does not hold (or its filter passed a limit),
  * kept for run_plan. */
-static int keep_visit(run *r, const olp_rule *rule, size_t rule_index, size_t at_index,
-                      const json_t *value, const olp_step *trail, size_t depth, int truth,
-                      int regex_limit)
+static int keep_visit(run *r, const olp_plan_end *e, const json_t *value,
+                      const olp_step *trail, size_t depth, int truth, int regex_limit)
 {
     failure f;
 
     f.filter_limit = r->ev.filter_limit;
     f.truth = truth;
     f.regex_limit = regex_limit;
-    f.rule = rule;
-    f.rule_index = rule_index;
-    f.at_index = at_index;
+    f.rule = e->rule;
+    f.rule_index = e->rule_index;
+    f.at_index = e->at_index;
     f.seq = r->nfailures;
     f.value = value;
     f.depth = depth;
@@ -418,31 +430,36 @@ static int keep_visit(run *r, const olp_rule *rule, size_t rule_index, size_t at
 }
 
 /* Evaluate every visit; keep the failures for run_plan. `needs` is left to
- * then, since it asks what rules before this one reported. plan_test
- * evaluates, and plan_keep keeps what fails: most visits end in plan_test,
- * which has little to pass on (a rule holds at most values). */
-static int plan_test(void *arg, const olp_rule *rule, const json_t *value)
+ * then, since it asks what rules before this one reported. */
+static int plan_visit(void *arg, const olp_plan_end *ends, size_t n, const json_t *value,
+                      const olp_step *trail, size_t depth)
 {
     run *r = arg;
+    unsigned int kind_bit = 1u << r->kind;
+    int merged = r->merged != NULL, truth, regex_limit;
+    size_t i;
 
-    if (r->ev.filter_limit)
-        return 1;
-    r->rule = rule;
-    r->tested = evaluate_at(r, value, &r->tested_regex_limit);
-    return r->tested == -3 || failed(r->tested, r->tested_regex_limit);
-}
-
-static int plan_keep(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
-                     const json_t *value, const olp_step *trail, size_t depth)
-{
-    run *r = arg;
-
-    if (r->ev.filter_limit)
-        return keep_visit(r, rule, rule_index, at_index, value, trail, depth, 1, 0);
-    if (r->tested == -3)
-        return 1;
-    return keep_visit(r, rule, rule_index, at_index, value, trail, depth, r->tested,
-                      r->tested_regex_limit);
+    for (i = 0; i < n; i++) {
+        const olp_plan_end *e = &ends[i];
+        if (!olp_plan_end_runs(e, kind_bit, merged))
+            continue;
+        if (r->ev.filter_limit) {
+            truth = 1;
+            regex_limit = 0;
+        } else {
+            r->rule = e->rule;
+            if (holds_at(r, value, &truth))
+                continue;
+            truth = evaluated(r, truth, &regex_limit);
+            if (truth == -3)
+                return 1;
+            if (!failed(truth, regex_limit))
+                continue;
+        }
+        if (keep_visit(r, e, value, trail, depth, truth, regex_limit))
+            return 1;
+    }
+    return 0;
 }
 
 static int failure_cmp(const void *a, const void *b)
@@ -468,8 +485,7 @@ static void run_plan(run *r)
 
     v.kind = r->kind;
     v.merged = r->merged != NULL;
-    v.test = plan_test;
-    v.keep = plan_keep;
+    v.visit = plan_visit;
     v.arg = r;
     olp_plan_walk(r->rs->book.plan, &r->ev, r->root, &v);
     if (r->rc != OL_OK || r->nfailures == 0)

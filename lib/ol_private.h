@@ -428,21 +428,36 @@ unsigned int olp_rule_runs_on(const olp_rule *rule, int merged);
 
 typedef struct olp_plan olp_plan;
 
+/* A path of a rule, at the plan's node where it ends. */
+typedef struct olp_plan_end {
+    const olp_rule *rule;
+    size_t rule_index; /* in the book */
+    size_t at_index;   /* of its `at` paths */
+    /* olp_rule_runs_on(rule, merged) by merged (0, 1); 0 once the rule is
+     * disabled */
+    unsigned int runs[2];
+} olp_plan_end;
+
+/* Does the path run on the kind of kind_bit (1u << kind), merged or not? */
+static inline int olp_plan_end_runs(const olp_plan_end *e, unsigned int kind_bit,
+                                    int merged)
+{
+    return (e->runs[merged != 0] & kind_bit) != 0;
+}
+
 /* What a walk of the plan calls. */
 typedef struct olp_plan_visitor {
     /* The check's kind, and whether its body is merged into a session: the
      * rules that run are those olp_rule_runs_on says, and not disabled. */
     ol_kind kind;
     int merged;
-    /* A value the rule's path selects, in two calls. test, at every visit:
-     * 0 when nothing is left to do there (the rule holds), else 1, and keep
-     * follows. keep, at the few visits test leaves to it: the path is
-     * at_index, trail[0..depth) is where the value is; nonzero stops the
-     * walk. test takes only what evaluating needs, so that the visits that
-     * end there do not pass and save the rest. */
-    int (*test)(void *arg, const olp_rule *rule, const json_t *value);
-    int (*keep)(void *arg, const olp_rule *rule, size_t rule_index, size_t at_index,
-                const json_t *value, const olp_step *trail, size_t depth);
+    /* The paths ends[0..n) end at value, trail[0..depth) is where it is:
+     * one call for them all, as most visits end at once (the rule holds),
+     * and a call each would cost more than many of them. Among them are
+     * paths of rules that do not run (olp_plan_end_runs says which). Nonzero
+     * stops the walk. */
+    int (*visit)(void *arg, const olp_plan_end *ends, size_t n, const json_t *value,
+                 const olp_step *trail, size_t depth);
     void *arg;
 } olp_plan_visitor;
 

@@ -19,20 +19,15 @@
 
 #include "ol_private.h"
 
-typedef struct plan_end {
-    const olp_rule *rule;
-    size_t rule_index; /* in the book */
-    size_t at_index;   /* of its `at` paths */
-    /* olp_rule_runs_on, alone and merged; 0 once the rule is disabled */
-    unsigned int runs_alone, runs_merged;
-} plan_end;
+typedef olp_plan_end plan_end;
 
 typedef struct plan_node plan_node;
 
 struct plan_node {
     const olp_seg *seg; /* the step from the parent; NULL at the root */
-    /* the kinds on which a rule at or below runs: a walk skips the rest */
-    unsigned int runs_alone, runs_merged;
+    /* the kinds on which a rule at or below runs, by merged (0, 1): a walk
+     * skips the rest */
+    unsigned int runs[2];
     plan_end *ends; /* paths ending here, in rule order */
     size_t nends;
     plan_node **children;
@@ -115,7 +110,7 @@ static plan_node *child_for(plan_node *n, const olp_seg *seg)
 static void disable_end(plan_end *e)
 {
     if (e->rule->disabled)
-        e->runs_alone = e->runs_merged = 0;
+        e->runs[0] = e->runs[1] = 0;
 }
 
 /* The kinds of n from its rules that are not disabled and its children:
@@ -124,16 +119,16 @@ static void mark_runs(plan_node *n)
 {
     size_t i;
 
-    n->runs_alone = n->runs_merged = 0;
+    n->runs[0] = n->runs[1] = 0;
     for (i = 0; i < n->nends; i++) {
         disable_end(&n->ends[i]);
-        n->runs_alone |= n->ends[i].runs_alone;
-        n->runs_merged |= n->ends[i].runs_merged;
+        n->runs[0] |= n->ends[i].runs[0];
+        n->runs[1] |= n->ends[i].runs[1];
     }
     for (i = 0; i < n->nchildren; i++) {
         mark_runs(n->children[i]);
-        n->runs_alone |= n->children[i]->runs_alone;
-        n->runs_merged |= n->children[i]->runs_merged;
+        n->runs[0] |= n->children[i]->runs[0];
+        n->runs[1] |= n->children[i]->runs[1];
     }
 }
 
@@ -257,8 +252,8 @@ olp_plan *olp_plan_build(const olp_rulebook *book)
             e.rule = rule;
             e.rule_index = i;
             e.at_index = j;
-            e.runs_alone = olp_rule_runs_on(rule, 0);
-            e.runs_merged = olp_rule_runs_on(rule, 1);
+            e.runs[0] = olp_rule_runs_on(rule, 0);
+            e.runs[1] = olp_rule_runs_on(rule, 1);
             if (add_path(plan, &e, rule->at[j]) != 0) {
                 olp_plan_free(plan);
                 return NULL;
@@ -285,26 +280,16 @@ typedef struct plan_walk {
 
 static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size_t depth);
 
-static int runs(const plan_walk *w, unsigned int runs_alone, unsigned int runs_merged)
+static int runs(const plan_walk *w, const unsigned int runs[2])
 {
-    return ((w->merged ? runs_merged : runs_alone) & w->kind_bit) != 0;
+    return (runs[w->merged] & w->kind_bit) != 0;
 }
 
-static OLP_ALWAYS_INLINE int visit_ends(plan_walk *w, const plan_end *ends, size_t n,
-                                        const json_t *value, size_t depth)
+static int visit_ends(plan_walk *w, const plan_node *n, const json_t *value, size_t depth)
 {
     const olp_plan_visitor *v = w->visitor;
-    size_t i;
 
-    for (i = 0; i < n; i++) {
-        const plan_end *e = &ends[i];
-        if (!runs(w, e->runs_alone, e->runs_merged))
-            continue;
-        if (v->test(v->arg, e->rule, value) &&
-            v->keep(v->arg, e->rule, e->rule_index, e->at_index, value, w->trail, depth))
-            return 1;
-    }
-    return 0;
+    return n->nends && v->visit(v->arg, n->ends, n->nends, value, w->trail, depth);
 }
 
 /* As olp_path_walk: a value past OLP_MAX_TRAIL levels is not visited. */
@@ -330,7 +315,7 @@ static int visit_all_ends(plan_walk *w, const plan_node *n, const json_t *value,
 {
     size_t i;
 
-    if (visit_ends(w, n->ends, n->nends, value, depth))
+    if (visit_ends(w, n, value, depth))
         return 1;
     for (i = 0; i < n->nchildren; i++)
         if (visit_all_ends(w, n->children[i], value, depth))
@@ -424,8 +409,7 @@ static int step_members(plan_walk *w, const plan_node *n, const json_t *object,
             continue;
         member = json_object_iter_value(it);
         olp_member_remember(w->ev, object, c->seg, member);
-        if (runs(w, c->runs_alone, c->runs_merged) &&
-            step_into(w, c, member, c->seg->key, 0, depth))
+        if (runs(w, c->runs) && step_into(w, c, member, c->seg->key, 0, depth))
             return 1;
     }
     return 0;
@@ -445,12 +429,12 @@ static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size
         return 1;
     for (i = 0; i < n->nchildren; i++) {
         const plan_node *c = n->children[i];
-        if ((by_members && is_key_child(c)) || !runs(w, c->runs_alone, c->runs_merged))
+        if ((by_members && is_key_child(c)) || !runs(w, c->runs))
             continue;
         if (step(w, c, value, depth))
             return 1;
     }
-    return visit_ends(w, n->ends, n->nends, value, depth);
+    return visit_ends(w, n, value, depth);
 }
 
 /* A path from a context document, walked alone. */
@@ -463,11 +447,8 @@ static int visit_elsewhere(const json_t *value, const olp_step *trail, size_t de
                            void *arg)
 {
     const elsewhere_visit *x = arg;
-    const olp_plan_visitor *v = x->visitor;
-    const plan_end *e = x->end;
 
-    return v->test(v->arg, e->rule, value) &&
-           v->keep(v->arg, e->rule, e->rule_index, e->at_index, value, trail, depth);
+    return x->visitor->visit(x->visitor->arg, x->end, 1, value, trail, depth);
 }
 
 int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
@@ -479,15 +460,14 @@ int olp_plan_walk(const olp_plan *plan, olp_eval *ev, const json_t *root,
     w.ev = ev;
     w.visitor = visitor;
     w.kind_bit = 1u << visitor->kind;
-    w.merged = visitor->merged;
+    w.merged = visitor->merged != 0;
     ev->current = root;
-    if (runs(&w, plan->root.runs_alone, plan->root.runs_merged) &&
-        walk_node(&w, &plan->root, root, 0))
+    if (runs(&w, plan->root.runs) && walk_node(&w, &plan->root, root, 0))
         return 1;
     for (i = 0; i < plan->nelsewhere; i++) {
         const plan_end *e = &plan->elsewhere[i];
         elsewhere_visit x;
-        if (!runs(&w, e->runs_alone, e->runs_merged))
+        if (!runs(&w, e->runs))
             continue;
         x.visitor = visitor;
         x.end = e;

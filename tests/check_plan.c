@@ -382,23 +382,72 @@ START_TEST(test_plan_keys_by_members)
 }
 END_TEST
 
-static int count_visit(void *arg, const olp_rule *rule, const json_t *value)
+/* Counts the paths that run on the walk's kind. */
+typedef struct counter {
+    size_t visits;
+    ol_kind kind;
+    int merged;
+} counter;
+
+static int count_visit(void *arg, const olp_plan_end *ends, size_t n, const json_t *value,
+                       const olp_step *trail, size_t depth)
 {
-    (void)rule, (void)value;
-    ++*(size_t *)arg;
+    counter *c = arg;
+    size_t i;
+
+    (void)value, (void)trail, (void)depth;
+    for (i = 0; i < n; i++)
+        c->visits += olp_plan_end_runs(&ends[i], 1u << c->kind, c->merged);
     return 0;
 }
 
-/* Not called: count_visit keeps nothing. */
-static int keep_nothing(void *arg, const olp_rule *rule, size_t rule_index,
-                        size_t at_index, const json_t *value, const olp_step *trail,
-                        size_t depth)
+/* Walk rs's plan over doc as a check of kind, merged or not: the visits. */
+static size_t visits_of(const ol_ruleset *rs, const json_t *doc, ol_kind kind, int merged,
+                        olp_member_cache *members)
 {
-    (void)arg, (void)rule, (void)rule_index, (void)at_index, (void)value, (void)trail,
-        (void)depth;
-    ck_abort_msg("keep called after a test of 0");
-    return 1;
+    olp_plan_visitor v;
+    olp_eval ev;
+    counter c;
+
+    memset(&ev, 0, sizeof ev);
+    ev.book = &rs->book;
+    ev.root = ev.current = ev.session = doc;
+    ev.members = members;
+    olp_member_cache_clear(members);
+    c.visits = 0;
+    c.kind = kind;
+    c.merged = merged;
+    memset(&v, 0, sizeof v);
+    v.kind = kind;
+    v.merged = merged;
+    v.visit = count_visit;
+    v.arg = &c;
+    ck_assert_int_eq(olp_plan_walk(rs->book.plan, &ev, doc, &v), 0);
+    return c.visits;
 }
+
+/* A rule of create-session runs on every kind merged into a session
+ * (olp_rule_runs_on): the walk goes to its path then, and only then. */
+START_TEST(test_plan_walks_by_kind_and_merged)
+{
+    static const char rules[] =
+        "rule t.a kinds create-session at a.b assert true severity error code BAD_VALUE\n"
+        "  message \"a\" explain \"x\"\n"
+        "rule t.c kinds update-session at c assert true severity error code BAD_VALUE\n"
+        "  message \"c\" explain \"x\"\n";
+    json_t *doc = json_loads("{\"a\": {\"b\": 1}, \"c\": 1}", 0, NULL);
+    ol_ruleset *rs = ruleset_of(rules, 1);
+    olp_member_cache members;
+
+    ck_assert_uint_eq(visits_of(rs, doc, OL_KIND_CREATE_SESSION, 0, &members), 1);
+    ck_assert_uint_eq(visits_of(rs, doc, OL_KIND_UPDATE_SESSION, 0, &members), 1);
+    ck_assert_uint_eq(visits_of(rs, doc, OL_KIND_UPDATE_SESSION, 1, &members), 1);
+    ck_assert_uint_eq(visits_of(rs, doc, OL_KIND_CREATE_ORDER, 1, &members), 1);
+    ck_assert_uint_eq(visits_of(rs, doc, OL_KIND_CREATE_ORDER, 0, &members), 0);
+    ol_ruleset_free(rs);
+    json_decref(doc);
+}
+END_TEST
 
 /* Does the member cache hold the member key of object? */
 static int cached(const olp_member_cache *c, const json_t *object, const olp_seg *s)
@@ -431,9 +480,6 @@ START_TEST(test_plan_leaves_out_disabled_rules)
         ol_ruleset *rs = ruleset_of(rules, 1);
         const olp_rule *a = rs->book.rules[0], *c = rs->book.rules[1];
         olp_member_cache members;
-        olp_plan_visitor v;
-        olp_eval ev;
-        size_t visits = 0;
 
         ck_assert_int_eq(ol_ruleset_disable(rs, "t.c", &err), OL_OK);
         /* a path from a context document is walked alone: left out too */
@@ -442,18 +488,8 @@ START_TEST(test_plan_leaves_out_disabled_rules)
             ck_assert_int_eq(
                 ol_ruleset_add_buffer(rs, "later.rules", later, strlen(later), &err),
                 OL_OK);
-        memset(&ev, 0, sizeof ev);
-        ev.book = &rs->book;
-        ev.root = ev.current = ev.session = doc;
-        ev.members = &members;
-        olp_member_cache_clear(&members);
-        memset(&v, 0, sizeof v);
-        v.kind = OL_KIND_CREATE_SESSION;
-        v.test = count_visit;
-        v.keep = keep_nothing;
-        v.arg = &visits;
-        ck_assert_int_eq(olp_plan_walk(rs->book.plan, &ev, doc, &v), 0);
-        ck_assert_uint_eq(visits, 1u + (unsigned)round);
+        ck_assert_uint_eq(visits_of(rs, doc, OL_KIND_CREATE_SESSION, 0, &members),
+                          1u + (unsigned)round);
         ck_assert(cached(&members, doc, &a->at[0]->segs[0]));
         ck_assert(!cached(&members, doc, &c->at[0]->segs[0]));
         ol_ruleset_free(rs);
@@ -473,6 +509,7 @@ Suite *plan_suite(void)
     tcase_add_test(tc, test_plan_regex_limit_in_a_filter);
     tcase_add_test(tc, test_plan_keys_by_members);
     tcase_add_test(tc, test_plan_leaves_out_disabled_rules);
+    tcase_add_test(tc, test_plan_walks_by_kind_and_merged);
     tcase_add_test(tc, test_plan_agrees_with_rule_by_rule_on_the_corpus);
     suite_add_tcase(s, tc);
     return s;
