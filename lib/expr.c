@@ -3802,22 +3802,81 @@ static int truth_equality(const olp_expr *e, olp_eval *ev)
     return e->op == B_NE ? !r : r;
 }
 
-static int truth_ordering(const olp_expr *e, olp_eval *ev)
+/* An ordering of operands that are not both integers: their values. */
+static int truth_ordering_of_values(const olp_expr *e, olp_eval *ev)
 {
-    olp_value a, b;
-    json_int_t x, y;
-    int c;
+    olp_value a = evaluate(e->a, ev), b = evaluate(e->b, ev);
+    int c = order_of(a, b);
 
-    if (both_integers(e, ev, &x, &y)) {
-        c = (x > y) - (x < y);
-        return compared((bin_op)e->op, c);
-    }
-    a = evaluate(e->a, ev);
-    b = evaluate(e->b, ev);
-    c = order_of(a, b);
     if (c == 2)
         return a.type == OLP_V_OVERFLOW || b.type == OLP_V_OVERFLOW ? -2 : -1;
     return compared((bin_op)e->op, c);
+}
+
+static int truth_ordering(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x, y;
+
+    if (both_integers(e, ev, &x, &y))
+        return compared((bin_op)e->op, (x > y) - (x < y));
+    return truth_ordering_of_values(e, ev);
+}
+
+/* An integer and an integer literal, as in most of the table's orderings
+ * (@ >= 0, len(@) <= 255): one function an operator, and the literal read
+ * where it is. */
+static int truth_lt_literal(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x;
+
+    if (e->a->integer(e->a, ev, &x))
+        return x < e->b->value.u.i;
+    return truth_ordering_of_values(e, ev);
+}
+
+static int truth_le_literal(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x;
+
+    if (e->a->integer(e->a, ev, &x))
+        return x <= e->b->value.u.i;
+    return truth_ordering_of_values(e, ev);
+}
+
+static int truth_gt_literal(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x;
+
+    if (e->a->integer(e->a, ev, &x))
+        return x > e->b->value.u.i;
+    return truth_ordering_of_values(e, ev);
+}
+
+static int truth_ge_literal(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x;
+
+    if (e->a->integer(e->a, ev, &x))
+        return x >= e->b->value.u.i;
+    return truth_ordering_of_values(e, ev);
+}
+
+static int (*truth_of_ordering(const olp_expr *e))(const olp_expr *, olp_eval *)
+{
+    int literal = e->a->integer && e->b->kind == N_LIT && e->b->value.type == OLP_V_INT;
+
+    if (!literal)
+        return truth_ordering;
+    switch ((bin_op)e->op) {
+    case B_LT:
+        return truth_lt_literal;
+    case B_LE:
+        return truth_le_literal;
+    case B_GT:
+        return truth_gt_literal;
+    default:
+        return truth_ge_literal;
+    }
 }
 
 /* The truth function of a complete node: of its own where evaluator_of
@@ -3839,7 +3898,7 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     if (eval == eval_equality)
         return truth_equality;
     if (eval == eval_ordering)
-        return truth_ordering;
+        return truth_of_ordering(e);
     return truth_of_value;
 }
 

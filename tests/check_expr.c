@@ -644,7 +644,7 @@ END_TEST
  * the type tests of a path) over operands of every kind of truth: true,
  * false, undefined, overflow, and values that are not booleans. */
 static const char *const truth_atoms[] = {
-    "t", "f", "1 / 0", "big + 1", "order_amount", "currency", "missing", "nul",
+    "t", "f", "1 / 0", "big + 1", "order_amount", "currency", "missing", "nul", "3",
 };
 
 static const char *const truth_forms[] = {
@@ -688,6 +688,16 @@ static const char *const truth_singles[] = {
     "in(currency, [\"SEK\"])",
     "in(missing, [\"a\"])",
     "in(big + 1, [\"a\"])",
+    /* an ordering of an integer literal (truth_lt_literal ...) */
+    "@ >= 0",
+    "qty > 1",
+    "len(currency) <= 3",
+    "len(@) < 2",
+    "big + 1 >= 0",
+    "currency < 5",
+    "missing > 0",
+    "nul <= 0",
+    "real < 2",
     "!in(@, [\"a\"])",
 };
 
