@@ -3784,22 +3784,61 @@ static OLP_ALWAYS_INLINE int both_integers(const olp_expr *e, olp_eval *ev, json
            e->b->integer(e->b, ev, y);
 }
 
-static int truth_equality(const olp_expr *e, olp_eval *ev)
+static int equality_truth(const olp_expr *e, int r)
 {
-    olp_value a, b;
-    json_int_t x, y;
-    int r;
-
-    if (both_integers(e, ev, &x, &y))
-        return (x == y) != (e->op == B_NE);
-    /* not both integers: the values say what (an evaluation only reads) */
-    a = evaluate(e->a, ev);
-    b = evaluate(e->b, ev);
-    r = equality(a, b, 0);
-
     if (r < 0)
         return r;
     return e->op == B_NE ? !r : r;
+}
+
+/* Operands that are not both integers: their values say what. */
+static int truth_equality_of_values(const olp_expr *e, olp_eval *ev)
+{
+    return equality_truth(e, equality(evaluate(e->a, ev), evaluate(e->b, ev), 0));
+}
+
+static int truth_equality(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x, y;
+
+    if (both_integers(e, ev, &x, &y))
+        return (x == y) != (e->op == B_NE);
+    return truth_equality_of_values(e, ev); /* (an evaluation only reads) */
+}
+
+/* x == "literal", x != "literal" (type == "sales_tax"): a string is
+ * compared with the literal's bytes at once. */
+static int truth_equality_of_string(const olp_expr *e, olp_eval *ev)
+{
+    olp_value a = evaluate(e->a, ev);
+    const olp_value *b = &e->b->value;
+
+    if (a.type == OLP_V_STR)
+        return (a.u.str.len == b->u.str.len &&
+                (a.u.str.len == 0 || memcmp(a.u.str.s, b->u.str.s, a.u.str.len) == 0)) !=
+               (e->op == B_NE);
+    return equality_truth(e, equality(a, *b, 0));
+}
+
+/* x == 0, x != 0: an integer and an integer literal. */
+static int truth_equality_of_integer(const olp_expr *e, olp_eval *ev)
+{
+    json_int_t x;
+
+    if (e->a->integer(e->a, ev, &x))
+        return (x == e->b->value.u.i) != (e->op == B_NE);
+    return truth_equality_of_values(e, ev);
+}
+
+static int (*truth_of_equality(const olp_expr *e))(const olp_expr *, olp_eval *)
+{
+    if (e->b->kind != N_LIT)
+        return truth_equality;
+    if (e->b->value.type == OLP_V_STR)
+        return truth_equality_of_string;
+    if (e->b->value.type == OLP_V_INT && e->a->integer)
+        return truth_equality_of_integer;
+    return truth_equality;
 }
 
 /* An ordering of operands that are not both integers: their values. */
@@ -3896,7 +3935,7 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     if (eval == eval_type_test_of_path)
         return truth_of_type_test_of_path(e);
     if (eval == eval_equality)
-        return truth_equality;
+        return truth_of_equality(e);
     if (eval == eval_ordering)
         return truth_of_ordering(e);
     return truth_of_value;

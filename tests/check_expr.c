@@ -644,7 +644,8 @@ END_TEST
  * the type tests of a path) over operands of every kind of truth: true,
  * false, undefined, overflow, and values that are not booleans. */
 static const char *const truth_atoms[] = {
-    "t", "f", "1 / 0", "big + 1", "order_amount", "currency", "missing", "nul", "3",
+    "t",        "f",       "1 / 0", "big + 1", "order_amount",
+    "currency", "missing", "nul",   "3",       "\"EUR\"",
 };
 
 static const char *const truth_forms[] = {
@@ -698,6 +699,18 @@ static const char *const truth_singles[] = {
     "missing > 0",
     "nul <= 0",
     "real < 2",
+    /* an equality of a literal (truth_equality_of_string, _of_integer) */
+    "currency != \"\"",
+    "\"\" == \"\"",
+    "type == \"physical\"",
+    "type != \"physica\"",
+    "@ != 0",
+    "qty == 2",
+    "mixed == \"a\"",
+    "obj != 1",
+    "currency == \"EUX\"",
+    "type == \"physicax\"",
+    "currency == \"E\"", /* (longer than the literal: under ASan, read past it) */
     "!in(@, [\"a\"])",
 };
 
