@@ -4041,6 +4041,14 @@ static int integer_coalesce(const olp_expr *e, olp_eval *ev, json_int_t *out)
     return is_nothing(a) && e->b->integer(e->b, ev, out);
 }
 
+/* (total_tax_amount ?? 0): a ?? b of a leaf a (a member, @), the table's
+ * kind: asked for an integer, and only when it has none for its value. A
+ * leaf has nothing under it, so a chain costs no square. */
+static int integer_coalesce_of_leaf(const olp_expr *e, olp_eval *ev, json_int_t *out)
+{
+    return e->a->integer(e->a, ev, out) || integer_coalesce(e, ev, out);
+}
+
 /* The functions of two integers whose value is an integer. */
 static int integer_function_of_two(fn_id fn)
 {
@@ -4072,7 +4080,7 @@ static integer_fn integer_evaluator_of(const olp_expr *e)
     if (eval == eval_arithmetic)
         return integer_arithmetic;
     if (eval == eval_coalesce)
-        return integer_coalesce;
+        return e->a->height == 1 ? integer_coalesce_of_leaf : integer_coalesce;
     if (eval == eval_call_of_two && integer_function_of_two((fn_id)e->op))
         return integer_call_of_two;
     if (eval == eval_call_of_one && e->op == F_ABS)
