@@ -3705,20 +3705,30 @@ static int truth_of_value(const olp_expr *e, olp_eval *ev)
 static inline int truth(const olp_expr *e, olp_eval *ev) { return e->truth(e, ev); }
 
 /* logic() in the truth of its operands: a decisive operand decides, even
- * beside an undefined one. */
-static int truth_logic(const olp_expr *e, olp_eval *ev)
+ * beside an undefined one (false for &&, true for ||); past a true a of
+ * &&, or a false a of ||, b's truth is the answer. */
+static int truth_and(const olp_expr *e, olp_eval *ev)
 {
-    int decisive = e->op == B_OR;
     int a = truth(e->a, ev), b;
 
-    if (a == decisive)
-        return a;
+    if (a == 1) /* b decides: the common case, a call at the end */
+        return truth(e->b, ev);
+    if (a == 0)
+        return 0;
     b = truth(e->b, ev);
-    if (b == decisive)
-        return b;
-    if (a >= 0 && b >= 0)
-        return !decisive;
-    return failed_truth(a, b);
+    return b == 0 ? 0 : failed_truth(a, b);
+}
+
+static int truth_or(const olp_expr *e, olp_eval *ev)
+{
+    int a = truth(e->a, ev), b;
+
+    if (a == 0)
+        return truth(e->b, ev);
+    if (a == 1)
+        return 1;
+    b = truth(e->b, ev);
+    return b == 1 ? 1 : failed_truth(a, b);
 }
 
 /* eval_not: a value that is not a boolean is undefined (-1), a failure
@@ -3925,7 +3935,7 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
     olp_value (*eval)(const olp_expr *, olp_eval *) = evaluator_of(e);
 
     if (eval == eval_logic)
-        return truth_logic;
+        return e->op == B_OR ? truth_or : truth_and;
     if (eval == eval_not)
         return truth_not;
     if (eval == eval_has_one)
