@@ -343,7 +343,7 @@ static int step_element(plan_walk *w, const plan_node *child, const json_t *elem
                         const char *key, size_t index, size_t depth)
 {
     const olp_expr *filter = child->seg->filter;
-    int holds = filter_holds(w, filter, element);
+    int holds = !filter || filter_holds(w, filter, element); /* [*]: no call */
     int limited = filter && w->ev->regex_limit;
 
     if (limited)
