@@ -3745,6 +3745,18 @@ static int truth_has_one(const olp_expr *e, olp_eval *ev)
     return resolve(e->path, ev) != NULL;
 }
 
+/* A def's truth: that of the value a check keeps, once it has it
+ * (lines_array(), in the when of every rule of a line). Only a constant
+ * def's is kept; one decided past a regex limit (2) says so, in eval_def. */
+static int truth_def_node(const olp_expr *e, olp_eval *ev)
+{
+    const olx_def *d = e->u.def;
+
+    if (d->index < OLP_DEF_CACHE && ev->def_known[d->index] == 1)
+        return olp_value_truth(ev->def_cache[d->index]);
+    return truth_of_value(e, ev);
+}
+
 static int truth_in_strings(const olp_expr *e, olp_eval *ev)
 {
     olp_value x = evaluate(e->a, ev);
@@ -3942,6 +3954,8 @@ static int (*truth_evaluator_of(const olp_expr *e))(const olp_expr *, olp_eval *
         return truth_has_one;
     if (eval == eval_in_strings)
         return truth_in_strings;
+    if (eval == eval_def_node)
+        return truth_def_node;
     if (eval == eval_type_test_of_path)
         return truth_of_type_test_of_path(e);
     if (eval == eval_equality)

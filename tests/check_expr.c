@@ -19,7 +19,11 @@ static const char names_text[] =
     "def sum_price = sum(lines[*].price)\n"
     "def the_lines = lines[*]\n"
     "def cc = $.billing.country ?? $.country\n"
-    "def uses_def = sum_price() + 1\n";
+    "def uses_def = sum_price() + 1\n"
+    "def has_lines = is_array($.lines)\n"
+    "def no_lines = is_array($.nope)\n"
+    "def overflows = $.big + 1 > 0\n"
+    "def at_string = is_string(@)\n";
 
 static const char doc_text[] =
     "{\"order_amount\": 1000, \"currency\": \"EUR\", \"country\": \"se\", \"name\": "
@@ -712,6 +716,12 @@ static const char *const truth_singles[] = {
     "currency == \"EUX\"",
     "type == \"physicax\"",
     "currency == \"E\"",
+    /* defs, kept by the check (constant) or not */
+    "has_lines()",
+    "no_lines()",
+    "overflows()",
+    "at_string()",
+    "!has_lines() || at_string()",
     "with_nul == \"E\"", /* a string the literal is a prefix of, and a NUL */
     "!in(@, [\"a\"])",
 };
@@ -729,10 +739,15 @@ static void expect_same_truth(const char *text)
     at[2] = json_object_get(line, "qty");
     at[3] = json_object_get(line, "type");
     for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
-        olp_eval ev = make_eval();
-        int want;
-        ev.current = at[i];
+        olp_eval ev = make_eval(), first = make_eval();
+        int want, truth_first;
+        ev.current = first.current = at[i];
+        /* asked first for the truth, and after the value (the defs a check
+         * keeps are then kept) */
+        truth_first = olp_expr_truth(e, &first);
         want = olp_value_truth(olp_expr_eval(e, &ev));
+        ck_assert_msg(truth_first == want, "%s at @ %zu: truth first %d, want %d", text,
+                      i, truth_first, want);
         ck_assert_msg(olp_expr_truth(e, &ev) == want, "%s at @ %zu: truth %d, want %d",
                       text, i, olp_expr_truth(e, &ev), want);
     }

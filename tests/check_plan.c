@@ -309,6 +309,13 @@ START_TEST(test_plan_regex_limit_in_a_def)
              "rule t.second kinds all at a assert bad() ?? true severity error\n"
              "  code BAD_VALUE message \"second\" explain \"x\"\n",
              "{" CATASTROPHIC ", \"a\": {\"b\": 1}}", both);
+    /* ... asked for its truth (truth_def_node), not its value */
+    agree_on(REGEX_LIMIT_RULE
+             "rule t.first kinds all at a.b assert bad() || true severity error\n"
+             "  code BAD_VALUE message \"first\" explain \"x\"\n"
+             "rule t.second kinds all at a assert bad() || true severity error\n"
+             "  code BAD_VALUE message \"second\" explain \"x\"\n",
+             "{" CATASTROPHIC ", \"a\": {\"b\": 1}}", both);
     /* t.second needs x, which t.x reported: it is skipped, and the limit its
      * evaluation met is t.third's too */
     agree_on(REGEX_LIMIT_RULE
