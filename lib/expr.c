@@ -3266,6 +3266,7 @@ static olp_value eval_call(const olp_expr *e, olp_eval *ev)
 void olp_eval_forget(olp_eval *ev)
 {
     memset(ev->def_known, 0, sizeof(ev->def_known));
+    ev->len_s = NULL;
     if (ev->members)
         olp_member_cache_clear(ev->members);
 }
@@ -4044,7 +4045,12 @@ static int integer_len(const olp_expr *e, olp_eval *ev, json_int_t *out)
     olp_value x = evaluate(e->a, ev);
 
     if (x.type == OLP_V_STR) { /* most of them: not through fn_of_one's switch */
-        *out = (json_int_t)code_points(x.u.str.s, x.u.str.len);
+        if (x.u.str.s != ev->len_s || x.u.str.len != ev->len_n) {
+            ev->len_points = code_points(x.u.str.s, x.u.str.len);
+            ev->len_s = x.u.str.s;
+            ev->len_n = x.u.str.len;
+        }
+        *out = (json_int_t)ev->len_points;
         return 1;
     }
     return integer_of_value(fn_of_one(F_LEN, x), out);

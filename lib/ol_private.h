@@ -200,6 +200,11 @@ typedef struct olp_eval {
     /* Members looked up on the trees of this check; NULL: none kept. The
      * trees must not change while it is set. */
     olp_member_cache *members;
+    /* The last string len() counted, and its code points: the rules of a
+     * length ask twice (len(@) >= 1 && len(@) <= 255), and two rules of one
+     * field in turn. Borrowed, as members are (len_s NULL: none). */
+    const char *len_s;
+    size_t len_n, len_points;
 } olp_eval;
 
 /* The root ($) of ev changed: the cached values of defs no longer hold,

@@ -263,6 +263,8 @@ static const ecase eval_cases[] = {
     INT("len(\"\\ud83d\\ude00\")", 1),
     INT("len(\"\")", 0),
     BOOL("len(name) == 3", 1), /* integer_len, under a comparison */
+    BOOL("len(lines[0].ref) - len(currency) == 7", 1), /* two strings in turn */
+    BOOL("len(currency) - len(currency) == 0", 1),
     BOOL("len(\"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\") < 4", 1),
     /* counted 8 bytes at a time: continuation bytes across the words */
     INT("len(\"abcdefghij\")", 10),
