@@ -986,6 +986,14 @@ static json_t *read_literal(loader *ld, const char *word, size_t n, json_t *v)
     return v;
 }
 
+/* A container at depth: the tree's depth as olp_json_depth counts it, so
+ * that a check need not walk the tree again to know it. */
+static void note_container(loader *ld, size_t depth)
+{
+    if (depth > ld->doc->container_depth)
+        ld->doc->container_depth = depth;
+}
+
 /* The value at pos (past any whitespace). */
 static json_t *read_value(loader *ld, size_t depth, const step *where)
 {
@@ -1003,8 +1011,10 @@ static json_t *read_value(loader *ld, size_t depth, const step *where)
     }
     switch (ld->s[ld->pos]) {
     case '{':
+        note_container(ld, depth);
         return read_object(ld, depth, where);
     case '[':
+        note_container(ld, depth);
         return read_array(ld, depth, where);
     case '"':
         if (read_string(ld, &at, &len, &in_stack))

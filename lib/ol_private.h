@@ -554,6 +554,7 @@ struct olp_doc_entry {
 typedef struct olp_doc {
     json_t *root; /* owned */
     size_t root_offset;
+    size_t container_depth;     /* olp_json_depth(root), as the loader read it */
     struct olp_doc_entry *list; /* private to load.c */
     size_t nlist, caplist;
     size_t *index; /* made by olp_doc_index */
