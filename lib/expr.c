@@ -4045,6 +4045,10 @@ static int integer_len(const olp_expr *e, olp_eval *ev, json_int_t *out)
     olp_value x = evaluate(e->a, ev);
 
     if (x.type == OLP_V_STR) { /* most of them: not through fn_of_one's switch */
+        if (!ev->members) {
+            *out = (json_int_t)code_points(x.u.str.s, x.u.str.len);
+            return 1;
+        }
         if (x.u.str.s != ev->len_s || x.u.str.len != ev->len_n) {
             ev->len_points = code_points(x.u.str.s, x.u.str.len);
             ev->len_s = x.u.str.s;

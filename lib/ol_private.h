@@ -202,13 +202,15 @@ typedef struct olp_eval {
     olp_member_cache *members;
     /* The last string len() counted, and its code points: the rules of a
      * length ask twice (len(@) >= 1 && len(@) <= 255), and two rules of one
-     * field in turn. Borrowed, as members are (len_s NULL: none). */
+     * field in turn. Kept only with members (len_s NULL: none), on the
+     * same terms: the trees must not change, nor be freed, while it is set. */
     const char *len_s;
     size_t len_n, len_points;
 } olp_eval;
 
 /* The root ($) of ev changed: the cached values of defs no longer hold,
- * nor the members looked up (a tree of before may be gone). */
+ * nor the members looked up, nor the last len() (a tree of before may be
+ * gone). */
 void olp_eval_forget(olp_eval *ev);
 
 olp_value olp_expr_eval(const olp_expr *e, olp_eval *ev);

@@ -12,7 +12,9 @@
  * callback must not depend on the order: check.c evaluates every visit and
  * keeps the failures, then reports them in rule order (see run_plan there).
  * Within one path, the values are visited in the order olp_path_walk
- * visits them, and each visit says which rule and which of its paths it is.
+ * visits them. A visit is of every path that ends at the value
+ * (olp_plan_end: the rule and which of its paths it is), those of rules that
+ * do not run on the check among them.
  */
 #include <limits.h>
 #include <string.h>

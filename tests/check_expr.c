@@ -66,11 +66,18 @@ static void teardown(void)
     pcre2_match_context_free(mctx);
 }
 
+/* What a check keeps of the members it looked up, and of the last len():
+ * an evaluation here keeps them as a check does (cleared at each make_eval;
+ * doc outlives them). */
+static olp_member_cache kept_members;
+
 static olp_eval make_eval(void)
 {
     olp_eval ev;
 
     memset(&ev, 0, sizeof(ev));
+    olp_member_cache_clear(&kept_members);
+    ev.members = &kept_members;
     ev.book = &book;
     ev.root = doc;
     ev.current = doc;
@@ -527,6 +534,30 @@ START_TEST(test_member_cache)
 }
 END_TEST
 
+/* Without a member cache nothing of a tree is kept, the last len() neither:
+ * a caller may free a string it evaluated and evaluate another, which may
+ * lie at the same address (as malloc gives back the block just freed). */
+START_TEST(test_len_kept_only_with_members)
+{
+    olp_expr *e = compile("len(@) + 0");
+    olp_eval ev = make_eval();
+    json_int_t n = 0;
+    json_t *s = json_string("abcd");
+
+    ev.members = NULL;
+    ev.current = s;
+    ck_assert_int_eq(olx_expr_integer(e, &ev, &n), 1);
+    ck_assert_int_eq(n, 4);
+    json_decref(s);
+    s = json_string("\xc3\x85sa"); /* 4 bytes, 3 code points */
+    ev.current = s;
+    ck_assert_int_eq(olx_expr_integer(e, &ev, &n), 1);
+    ck_assert_int_eq(n, 3);
+    json_decref(s);
+    olx_expr_free(e);
+}
+END_TEST
+
 /* Many members, more than the cache has slots: every one still right. */
 START_TEST(test_member_cache_full)
 {
@@ -724,6 +755,8 @@ static const char *const truth_singles[] = {
     "overflows()",
     "at_string()",
     "!has_lines() || at_string()",
+    /* the last len() is kept by its string, not by its length (4 bytes) */
+    "len(name) == 3 && len(\"abcd\") == 4",
     "with_nul == \"E\"", /* a string the literal is a prefix of, and a NUL */
     "!in(@, [\"a\"])",
 };
@@ -750,6 +783,9 @@ static void expect_same_truth(const char *text)
         want = olp_value_truth(olp_expr_eval(e, &ev));
         ck_assert_msg(truth_first == want, "%s at @ %zu: truth first %d, want %d", text,
                       i, truth_first, want);
+        ck_assert_msg(first.regex_limit == ev.regex_limit,
+                      "%s at @ %zu: regex limit %d, %d", text, i, first.regex_limit,
+                      ev.regex_limit);
         ck_assert_msg(olp_expr_truth(e, &ev) == want, "%s at @ %zu: truth %d, want %d",
                       text, i, olp_expr_truth(e, &ev), want);
     }
@@ -1311,6 +1347,7 @@ Suite *expr_suite(void)
     tcase_add_test(tc, test_eval_without_document);
     tcase_add_test(tc, test_member_cache);
     tcase_add_test(tc, test_member_cache_full);
+    tcase_add_test(tc, test_len_kept_only_with_members);
     tcase_add_test(tc, test_match_data_created_once);
     tcase_add_test(tc, test_match_limit_is_undefined);
     tcase_add_test(tc, test_truth);
