@@ -906,10 +906,11 @@ static int document_ok(run *r, const json_t *root, size_t offset, size_t skip)
                        "the payload is not a JSON object");
         return 0;
     }
-    /* The loader counted the depth of a text's tree as it read it; a
-     * caller's tree is walked for it. */
-    if (root == r->doc.root ? r->doc.container_depth > limit
-                            : olp_json_deeper_than(root, limit)) {
+    /* The loader counted the depth of a text's tree as it read it (unless
+     * a repeated key replaced a value); a caller's tree is walked for it. */
+    if (root == r->doc.root && r->doc.container_depth != OLP_DEPTH_UNKNOWN
+            ? r->doc.container_depth > limit
+            : olp_json_deeper_than(root, limit)) {
         too_deep_event(r, skip);
         return 0;
     }

@@ -906,6 +906,7 @@ static int set_member(loader *ld, json_t *object, const step *st, size_t key_at,
     }
     if (json_object_size(object) != before)
         return 0;
+    ld->doc->container_depth = OLP_DEPTH_UNKNOWN; /* the value replaced may be why */
     /* the key again: the member keeps its place and its first key's
      * offset, and takes the new value's */
     ld->npend -= 2;
@@ -990,7 +991,7 @@ static json_t *read_literal(loader *ld, const char *word, size_t n, json_t *v)
  * that a check need not walk the tree again to know it. */
 static void note_container(loader *ld, size_t depth)
 {
-    if (depth > ld->doc->container_depth)
+    if (depth > ld->doc->container_depth) /* (and not once OLP_DEPTH_UNKNOWN) */
         ld->doc->container_depth = depth;
 }
 

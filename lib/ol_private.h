@@ -556,7 +556,9 @@ struct olp_doc_entry {
 typedef struct olp_doc {
     json_t *root; /* owned */
     size_t root_offset;
-    size_t container_depth;     /* olp_json_depth(root), as the loader read it */
+    /* olp_json_depth(root), as the loader read it; OLP_DEPTH_UNKNOWN once a
+     * repeated key replaced a value, which may have been the deepest */
+    size_t container_depth;
     struct olp_doc_entry *list; /* private to load.c */
     size_t nlist, caplist;
     size_t *index; /* made by olp_doc_index */
@@ -568,6 +570,8 @@ typedef struct olp_doc {
     size_t slots_local[OLP_DOC_LOCAL_SLOTS];
     struct olp_doc_entry list_local[OLP_DOC_LOCAL_LIST];
 } olp_doc;
+
+#define OLP_DEPTH_UNKNOWN SIZE_MAX
 
 /* olp_load's failure when the text is not JSON (err says what, and where). */
 #define OLP_LOAD_INVALID 1

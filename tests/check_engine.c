@@ -387,6 +387,32 @@ static const struct {
     {"{\"a\": \"\xff\"}", "doc.syntax", 1, 7, "Malformed JSON: "},
 };
 
+/* The depth of a text is the depth of its tree (max_depth 8 here), also
+ * where a repeated key replaced a value deeper than that: the loader's
+ * count of the depth (olp_doc.container_depth) does not hold then. */
+START_TEST(test_depth_is_the_tree_s)
+{
+    static const char *const texts[] = {
+        "{\"a\":[[[[[[[]]]]]]]}",           /* 8 levels */
+        "{\"a\":[[[[[[[[]]]]]]]]}",         /* 9 */
+        "{\"a\":[[[[[[[[]]]]]]]],\"a\":1}", /* 9, replaced: 1 */
+        "{\"a\":1,\"a\":[[[[[[[[]]]]]]]]}", /* 1, replaced: 9 */
+    };
+    static const int too_deep[] = {0, 1, 0, 1};
+    size_t i, j;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        ol_report *r = check(texts[i]);
+        int found = 0;
+        for (j = 0; j < ol_report_count(r); j++)
+            found |= strcmp(ol_report_get(r, j)->rule, "doc.too-deep") == 0;
+        ck_assert_msg(found == too_deep[i], "%s: doc.too-deep %d, want %d", texts[i],
+                      found, too_deep[i]);
+        ol_report_free(r);
+    }
+}
+END_TEST
+
 START_TEST(test_document_events)
 {
     ol_report *r = check(event_cases[_i].text);
@@ -1007,6 +1033,7 @@ Suite *engine_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("text");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_depth_is_the_tree_s);
     tcase_add_loop_test(tc, test_document_events, 0,
                         (int)(sizeof(event_cases) / sizeof(event_cases[0])));
     tcase_add_test(tc, test_messages_are_valid_utf8);

@@ -27,8 +27,9 @@ typedef struct lc_result {
 
 /* Read text with the loader and with json_loadb (JSON_DECODE_ANY |
  * JSON_ALLOW_NUL): NULL when they agree (the verdict; the tree, and its
- * depth; the offsets) or differ only as the loader means to (a NUL byte after a number
- * or a literal, which jansson drops: counted in nul_dropped), else what differs. */
+ * depth where the loader knows it; the offsets) or differ only as the loader means to (a
+ * NUL byte after a number or a literal, which jansson drops: counted in nul_dropped),
+ * else what differs. */
 const char *lc_compare(const char *text, size_t len, lc_result *res);
 
 #endif /* LOAD_COMPARE_H */
