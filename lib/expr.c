@@ -2466,6 +2466,13 @@ static olp_value arithmetic(bin_op op, olp_value a, olp_value b)
 
 /* ---- comparison ------------------------------------------------------- */
 
+/* Two strings of the same bytes (memcmp is not given a NULL of an empty
+ * one). */
+static int same_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+    return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
+
 static int bytes_cmp(olp_value a, olp_value b)
 {
     size_t n = a.u.str.len < b.u.str.len ? a.u.str.len : b.u.str.len;
@@ -3525,7 +3532,7 @@ static int string_in(const olp_list *l, const char *s, size_t n, int icase)
             continue;
         /* the bytes first, also for iin(): values are mostly written as
          * the list writes them */
-        if (n == 0 || memcmp(s, item->u.str.s, n) == 0 ||
+        if (same_bytes(s, n, item->u.str.s, n) ||
             (icase && icase_cmp(s, n, item->u.str.s, n) == 0))
             return 1;
     }
@@ -3837,8 +3844,7 @@ static int truth_equality_of_string(const olp_expr *e, olp_eval *ev)
     const olp_value *b = &e->b->value;
 
     if (a.type == OLP_V_STR)
-        return (a.u.str.len == b->u.str.len &&
-                (a.u.str.len == 0 || memcmp(a.u.str.s, b->u.str.s, a.u.str.len) == 0)) !=
+        return same_bytes(a.u.str.s, a.u.str.len, b->u.str.s, b->u.str.len) !=
                (e->op == B_NE);
     return equality_truth(e, equality(a, *b, 0));
 }
