@@ -445,11 +445,19 @@ typedef struct olp_plan_end {
     unsigned int runs[2];
 } olp_plan_end;
 
-/* Does the path run on the kind of kind_bit (1u << kind), merged or not? */
+/* Do runs, by merged (0 or 1) as olp_plan_end's, hold the kind of
+ * kind_bit (1u << kind)? Of a path, and of a node of the plan. */
+static inline int olp_runs_on(const unsigned int runs[2], unsigned int kind_bit,
+                              int merged)
+{
+    return (runs[merged] & kind_bit) != 0;
+}
+
+/* Does the path run on the kind of kind_bit, merged (1) or not (0)? */
 static inline int olp_plan_end_runs(const olp_plan_end *e, unsigned int kind_bit,
                                     int merged)
 {
-    return (e->runs[merged != 0] & kind_bit) != 0;
+    return olp_runs_on(e->runs, kind_bit, merged);
 }
 
 /* What a walk of the plan calls. */

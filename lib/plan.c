@@ -284,7 +284,7 @@ static int walk_node(plan_walk *w, const plan_node *n, const json_t *value, size
 
 static int runs(const plan_walk *w, const unsigned int runs[2])
 {
-    return (runs[w->merged] & w->kind_bit) != 0;
+    return olp_runs_on(runs, w->kind_bit, w->merged);
 }
 
 static int visit_ends(plan_walk *w, const plan_node *n, const json_t *value, size_t depth)
